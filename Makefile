@@ -1,0 +1,52 @@
+# Front door.  Every target is a script under scripts/ that can also be run
+# alone; stage inputs and outputs live under work/ (gitignored).
+# Variables: KERNEL_SRC=<6.1.y git tree>  VARIANT=<build variant>
+#            SMP=<vCPUs> MEM=<MiB> BOOT_TIMEOUT=<s>  QUICK=1 (bench)
+SHELL := /bin/bash
+VARIANT ?= series-debug
+export KERNEL_SRC SMP MEM BOOT_TIMEOUT
+
+.PHONY: help deps tree run check bench series build selftests initramfs clean
+
+help:
+	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
+	@echo '              boot QEMU (MTE, EL2/KVM), run the tests, print verdicts'
+	@echo 'make check    the project tests: shellcheck, checkpatch, series applies,'
+	@echo '              selftests green on series-debug, race caught on base-debug,'
+	@echo '              bench QUICK=1'
+	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
+	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
+	@echo 'make series   export the kernel tree commits base..series to patches/'
+	@echo 'make build VARIANT=v   build one kernel (base global series base-debug'
+	@echo '              series-debug series-1bucket)'
+	@echo 'make deps | tree | selftests | initramfs | clean'
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+selftests: tree
+	@scripts/selftests.sh
+
+initramfs: selftests
+	@scripts/initramfs.sh
+
+build: tree
+	@scripts/build.sh $(VARIANT)
+
+run:
+	@scripts/run.sh $(VARIANT)
+
+check:
+	@scripts/check.sh
+
+bench:
+	@scripts/bench.sh $(if $(QUICK),QUICK=1)
+
+series:
+	@scripts/series.sh
+
+clean:
+	rm -rf work/build work/initramfs work/initramfs.cpio.gz work/kselftest-install

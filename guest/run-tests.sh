@@ -1,0 +1,62 @@
+#!/bin/sh
+# Runs in the guest.  Reads harness.* from the kernel command line.
+#   harness.tests=check  every installed kselftest, then the race tests
+#                        with the race window amplifier switched on
+#   harness.tests=race   only the race tests, amplifier on
+#   harness.tests=bench  the benchmark program (bench/)
+#   harness.window_us=N  amplifier window for the race tests (default 2000)
+tests=check
+window=2000
+bench_args=
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+		harness.tests=*) tests=${arg#harness.tests=} ;;
+		harness.window_us=*) window=${arg#harness.window_us=} ;;
+		harness.bench=*) bench_args=$(echo "${arg#harness.bench=}" | tr , ' ') ;;
+	esac
+done
+
+if [ -e /sys/block/zram0/disksize ]; then
+	echo lzo > /sys/block/zram0/comp_algorithm 2>/dev/null
+	echo 64M > /sys/block/zram0/disksize
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && echo "harness: zram swap on"
+fi
+
+RACE_TESTS="-t arm64:check_tag_init_race -t kvm:mte_shared_memslot"
+knob=/sys/module/kernel/parameters/mte_race_window_us
+
+race_on() {
+	if [ -w "$knob" ]; then
+		echo "$window" > "$knob"
+		echo "harness: race window amplifier on: ${window}us"
+	else
+		echo "harness: race window amplifier absent (kernel without tests/race-window.patch)"
+	fi
+}
+race_off() { [ -w "$knob" ] && echo 0 > "$knob"; }
+race_windows() { [ -r /sys/module/kernel/parameters/mte_race_windows ] &&
+	echo "harness: race windows opened: $(cat /sys/module/kernel/parameters/mte_race_windows)"; }
+
+cd /kselftest || exit 1
+case "$tests" in
+	check)
+		echo "harness: TAP begin all"
+		race_off
+		./run_kselftest.sh $(sed -e 's/^/-t /' /harness/check-list)
+		echo "harness: TAP end all"
+		race_on
+		echo "harness: TAP begin race"
+		./run_kselftest.sh $RACE_TESTS
+		echo "harness: TAP end race"
+		race_windows ;;
+	race)
+		race_on
+		echo "harness: TAP begin race"
+		./run_kselftest.sh $RACE_TESTS
+		echo "harness: TAP end race"
+		race_windows ;;
+	bench)
+		echo "harness: BENCH begin"
+		/bench/mte_first_touch $bench_args
+		echo "harness: BENCH end" ;;
+esac

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Boot one kernel variant under QEMU (MTE + EL2) and run the guest's tests.
+# Usage: scripts/boot.sh VARIANT TESTS [NAME]
+#   TESTS: check | race | bench (see guest/run-tests.sh)
+#   NAME:  log name, default VARIANT-TESTS
+# Env:   SMP (2), MEM (2048 MiB), BOOT_TIMEOUT (seconds, 2400),
+#        APPEND (extra kernel command line).
+# Inputs: work/build/VARIANT/arch/arm64/boot/Image, work/initramfs.cpio.gz
+# Output: work/logs/console-NAME.log; exit 1 on a kernel WARN/BUG/lockdep
+#         report/panic or a hang (the offending lines are printed).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+v=${1:?usage: boot.sh VARIANT TESTS [NAME]}
+tests=${2:?usage: boot.sh VARIANT TESTS [NAME]}
+name=${3:-$v-$tests}
+img=$WORK/build/$v/arch/arm64/boot/Image
+initrd=$WORK/initramfs.cpio.gz
+console=$LOGS/console-$name.log
+SMP=${SMP:-2}
+MEM=${MEM:-2048}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-2400}
+QEMU=${QEMU:-qemu-system-aarch64}
+
+need_tool "$QEMU"
+[ -f "$img" ] || die "missing kernel: $img (run scripts/build.sh $v)"
+[ -f "$initrd" ] || die "missing initramfs: $initrd (run scripts/initramfs.sh)"
+"$QEMU" -machine virt,help 2>/dev/null | grep -q '^  mte=' ||
+	die "$QEMU has no MTE support (-machine virt,mte=on): install Debian's qemu-system-arm 7.2 or newer"
+
+log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $console)"
+t=$(date +%s)
+set +e
+timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
+	-machine virt,mte=on,virtualization=on,gic-version=3 \
+	-cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
+	-nographic -no-reboot -monitor none -serial stdio \
+	-kernel "$img" -initrd "$initrd" \
+	-append "console=ttyAMA0 panic=-1 oops=panic harness.tests=$tests ${APPEND:-}" \
+	</dev/null >"$console" 2>&1
+rc=$?
+set -e
+log "[$name] guest exited after $(($(date +%s) - t))s (qemu rc $rc)"
+
+# A kernel report anywhere in the console fails the run.
+reports='(WARNING:|BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|KASAN:|UBSAN:|INFO: task .* blocked|soft lockup|hard LOCKUP|suspicious RCU usage)'
+if grep -Eq "$reports" "$console"; then
+	echo "ERROR: [$name] kernel report in $console:" >&2
+	grep -En -A3 "$reports" "$console" | head -n 40 >&2
+	exit 1
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ] || ! grep -q 'harness: guest done' "$console"; then
+	echo "ERROR: [$name] guest hung or died before finishing (qemu rc $rc); console tail:" >&2
+	tail -n 25 "$console" >&2
+	exit 1
+fi

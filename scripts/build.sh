@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build one kernel variant out of tree, incrementally, through ccache.
+# Usage: scripts/build.sh VARIANT
+#   base          unpatched (tag 'base'), release config
+#   global        series up to the global tag_sync_lock patch, release
+#   series        full series, release
+#   base-debug    base + tests/race-window.patch, debug config
+#   series-debug  series + tests/race-window.patch, debug config
+#   series-1bucket  full series with a one-bucket table (MTE_TAG_LOCK_BITS=0)
+# Inputs: the kernel tree from scripts/tree.sh, configs/*.config.
+# Outputs: work/build/VARIANT/arch/arm64/boot/Image, log work/logs/build-VARIANT.log
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+v=${1:?usage: build.sh VARIANT}
+KTREE=${KERNEL_SRC:-$WORK/linux}
+O=$WORK/build/$v
+blog=$LOGS/build-$v.log
+export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# Relative paths and no source-path options in the hash, so that objects are
+# shared between variants and between clones of this repo at other paths.
+export CCACHE_BASEDIR
+CCACHE_BASEDIR=$(dirname "$KTREE")
+export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=*" CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+need_tool aarch64-linux-gnu-gcc
+need_tool ccache
+
+frags=("$ROOT/configs/base.config")
+case "$v" in
+	*-debug) frags+=("$ROOT/configs/debug.config") ;;
+esac
+
+# The source for a variant is a branch v/VARIANT in the one kernel tree, so
+# that ccache (with CCACHE_BASEDIR) shares objects between variants.
+# shellcheck source=scripts/variant.sh
+. "$ROOT/scripts/variant.sh"
+variant_checkout "$v"
+
+mkdir -p "$O"
+stamp=$O/.config-inputs
+want=$(cat "${frags[@]}" | sha1sum)
+if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	log "[$v] config: tinyconfig + ${frags[*]##*/}"
+	{
+		make -C "$KTREE" O="$O" tinyconfig
+		"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
+		make -C "$KTREE" O="$O" olddefconfig
+	} >"$LOGS/config-$v.log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v.log)"
+	bad=0
+	while IFS= read -r line; do
+		case "$line" in
+			CONFIG_*=*) opt=${line%%=*}; val=${line#*=}
+				if [ "$val" = n ]; then
+					grep -q "^$opt=" "$O/.config" && { echo "ERROR: requested $opt=n but it is set" >&2; bad=1; }
+				else
+					grep -qx "$line" "$O/.config" || {
+						echo "ERROR: requested option dropped by olddefconfig: $line (now: $(grep -E "^(# )?$opt[= ]" "$O/.config" || echo absent))" >&2
+						bad=1
+					}
+				fi ;;
+		esac
+	done < <(cat "${frags[@]}")
+	[ "$bad" = 0 ] || die "[$v] config validation failed: fix configs/*.config (a dependency is missing)"
+	echo "$want" >"$stamp"
+fi
+
+log "[$v] building Image (log: $blog)"
+t=$(date +%s)
+if ! make -C "$KTREE" O="$O" CC="ccache ${CROSS_COMPILE}gcc" -j"$(($(nproc) + 1))" \
+	${KBUILD_EXTRA:-} Image >"$blog" 2>&1; then
+	grep -E 'error:|Error [0-9]' "$blog" | head -n 20 >&2
+	die "[$v] kernel build failed (log: $blog)"
+fi
+warn=$(grep -c 'warning:' "$blog" || true)
+log "[$v] Image built in $(($(date +%s) - t))s, $(grep -c '^  CC' "$blog" || true) objects compiled, $warn warnings"

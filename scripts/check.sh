@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The project's tests ('make check'):
+#  1. host checks: shellcheck on every script, checkpatch.pl --strict on
+#     every patch, the series applies to base;
+#  2. the series-debug kernel (PROVE_LOCKING, DEBUG_VM, ...) runs every
+#     installed selftest (arm64/mte, kvm) and then the race tests with the
+#     window amplifier on: all must pass and the console must stay clean;
+#  3. the base-debug kernel runs the race tests with the same amplifier and
+#     must be caught: stage 1 loses tags, stage 2 refuses the memslot;
+#  4. make bench QUICK=1.
+# Prints TAP and a final 'N passed, N failed, N skipped' line.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+S=$ROOT/scripts
+
+log "== stage: dependencies"
+"$S/deps.sh"
+log "== stage: kernel tree and series"
+if "$S/tree.sh"; then tap ok "series applies to base ($(grep -vc '^#' "$ROOT/patches/series") patches)"
+else tap fail "series applies to base"; tap_summary; exit 1; fi
+
+log "== stage: host checks"
+mapfile -t shells < <(cd "$ROOT" && { ls scripts/*.sh guest/init guest/timeout guest/run-tests.sh .ci/run bench/*.sh 2>/dev/null; })
+if (cd "$ROOT" && shellcheck -x "${shells[@]}") >"$LOGS/shellcheck.log" 2>&1; then
+	tap ok "shellcheck: ${#shells[@]} scripts"
+else
+	tap fail "shellcheck (log: $LOGS/shellcheck.log)"; head -n 20 "$LOGS/shellcheck.log"
+fi
+KTREE=${KERNEL_SRC:-$WORK/linux}
+for p in "$ROOT"/patches/[0-9]*.patch; do
+	[ -e "$p" ] || continue
+	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+	# UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so
+	# Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests
+	# fall under existing MAINTAINERS entries (see get_maintainer.pl in
+	# the cover letter).
+	if out=$("$KTREE/scripts/checkpatch.pl" --strict --no-tree -q \
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$p" 2>&1) && [ -z "$out" ]; then
+		tap ok "checkpatch --strict: ${p##*/}"
+	else
+		tap fail "checkpatch --strict: ${p##*/}"; echo "$out" | head -n 20
+	fi
+done
+
+log "== stage: selftests and initramfs"
+"$S/selftests.sh"
+"$S/initramfs.sh"
+
+# series-debug: every selftest passes, then the race tests (amplified).
+v=${VARIANT:-series-debug}
+"$S/build.sh" "$v"
+if "$S/boot.sh" "$v" check; then tap ok "$v: boots, runs the selftests, no kernel report"
+else tap fail "$v: boot/console (log: $LOGS/console-$v-check.log)"; fi
+con=$LOGS/console-$v-check.log
+for sect in all race; do
+	n=0
+	while IFS=$'\t' read -r verdict name directive; do
+		n=$((n + 1))
+		case "$verdict" in
+			ok) tap ok "$v: $name" ;;
+			skip) tap skip "$v: $name" "${directive#*# SKIP}" ;;
+			*) tap fail "$v: $name" "$directive" ;;
+		esac
+	done < <(ksft_verdicts "$con" "$sect")
+	[ "$n" -gt 0 ] || tap fail "$v: no selftest results in section '$sect' (console: $con)"
+done
+tr -d '\r' <"$con" | grep -E '^# .*(rounds [0-9]+ page-rounds|race windows)|^harness: race' || true
+
+# base-debug: the same race tests must catch the bug.
+b=${BASE_VARIANT:-base-debug}
+"$S/build.sh" "$b"
+if "$S/boot.sh" "$b" race; then tap ok "$b: boots, no kernel report"
+else tap fail "$b: boot/console (log: $LOGS/console-$b-race.log)"; fi
+con=$LOGS/console-$b-race.log
+while IFS=$'\t' read -r verdict name directive; do
+	case "$verdict" in
+		"not ok") tap ok "$b: race detected by $name (the test fails on the unpatched kernel)" ;;
+		*) tap fail "$b: $name did not detect the race on the unpatched kernel" "$verdict $directive" ;;
+	esac
+done < <(ksft_verdicts "$con" race)
+tr -d '\r' <"$con" | grep -E '^# .*(rounds [0-9]+ page-rounds|refused|not supported)' || true
+
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+	log "== stage: bench QUICK=1"
+	if "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"
+	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
+fi
+log "== done"
+tap_summary

@@ -1,0 +1,36 @@
+# Shared helpers for the scripts; sourced, not run.
+# shellcheck shell=bash
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+WORK=${WORK:-$ROOT/work}
+LOGS=$WORK/logs
+mkdir -p "$LOGS"
+T0=${T0:-$(date +%s)}
+export T0
+
+log() { printf '[%4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+need_tool() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 (run 'make deps' or install it)"; }
+
+# TAP output for the harness's own verdicts; counts for the final line.
+TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
+tap() { # tap ok|fail|skip DESCRIPTION [REASON]
+	TAP_N=$((TAP_N + 1))
+	case "$1" in
+		ok) TAP_PASS=$((TAP_PASS + 1)); echo "ok $TAP_N - $2" ;;
+		skip) TAP_SKIP=$((TAP_SKIP + 1)); echo "ok $TAP_N - $2 # SKIP ${3:-}" ;;
+		*) TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - $2${3:+ # $3}" ;;
+	esac
+}
+tap_summary() {
+	echo "1..$TAP_N"
+	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped"
+	[ "$TAP_FAIL" = 0 ]
+}
+
+# Kselftest verdicts from a console log: one line per test,
+# "ok|not ok|skip<TAB>collection:test<TAB>directive", between two markers.
+ksft_verdicts() { # LOG BEGIN-MARKER END-MARKER
+	tr -d '\r' <"$1" | sed -n "/^harness: TAP begin $2\$/,/^harness: TAP end $2\$/p" |
+		sed -n -E 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)(.*)$/\1\t\2:\3\t\4/p' |
+		awk -F'\t' '{ v = $1; if (v == "ok" && $3 ~ /# SKIP/) v = "skip"; print v "\t" $2 "\t" $3 }'
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Cross-build the kselftests (arm64/mte and kvm) statically from the series
+# branch and install them with the kernel's own 'make install'.  Tests that
+# cannot build on this kernel are installed as stubs that report SKIP with
+# the reason, so run_kselftest.sh lists them.
+# Inputs: kernel tree (scripts/tree.sh), branch 'series'.
+# Outputs: work/kselftest-install/, log work/logs/selftests.log
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+KTREE=${KERNEL_SRC:-$WORK/linux}
+src=$WORK/linux-tests
+O=$WORK/build/kselftest
+inst=$WORK/kselftest-install
+slog=$LOGS/selftests.log
+need_tool aarch64-linux-gnu-gcc
+
+# A worktree of the series branch, so kernel builds of other variants can
+# use the main tree meanwhile.
+if [ ! -e "$src/.git" ]; then
+	rm -rf "$src"
+	git -C "$KTREE" worktree prune
+	git -C "$KTREE" worktree add -q --detach "$src" series
+fi
+git -C "$src" checkout -q -f --detach series
+
+mk=(make -C "$src/tools/testing/selftests" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+    "CC=aarch64-linux-gnu-gcc -static" O="$O" TARGETS="arm64 kvm" ARM64_SUBTARGETS=mte)
+log "selftests: headers + build (log: $slog)"
+make -C "$src" ARCH=arm64 O="$O" headers >"$slog" 2>&1 ||
+	die "kernel headers for the selftests failed (log: $slog)"
+"${mk[@]}" -k -j"$(($(nproc) + 1))" all >>"$slog" 2>&1 || true
+
+# Targets that failed to build: make prints "make[N]: *** [...: PATH] Error".
+mapfile -t failed < <(sed -n 's/^make\[[0-9]*\]: \*\*\* \[[^]]*: \(\/[^]]*\)\] Error.*/\1/p' "$slog" | sort -u)
+skips=()
+for f in "${failed[@]}"; do
+	[ -n "$f" ] || continue
+	name=${f#"$O"/kselftest/}
+	reason=$(grep -m1 -E "(fatal )?error:" "$slog" | grep -F "${name##*/}" || grep -m1 -E "fatal error:" "$slog" || echo "build failed")
+	reason=${reason##*/}
+	printf '#!/bin/sh\necho "# SKIP: %s does not build on this kernel: %s"\nexit 4\n' \
+		"$name" "${reason//\"/}" >"$f"
+	chmod +x "$f"
+	skips+=(-o "$f")
+	echo "selftest $name does not build: $reason" >&2
+done
+rm -rf "$inst"
+"${mk[@]}" "${skips[@]}" INSTALL_PATH="$inst" install >>"$slog" 2>&1 ||
+	die "kselftest install failed (log: $slog)"
+[ -x "$inst/arm64/check_tag_init_race" ] || [ -x "$inst/arm64/mte/check_tag_init_race" ] ||
+	echo "note: the series' stage 1 race test is not in $inst" >&2
+log "selftests: $(wc -l <"$inst/kselftest-list.txt") installed, ${#failed[@]} replaced by SKIP stubs"

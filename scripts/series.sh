@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Export the kernel tree's commits (base..BRANCH) back into patches/ with
+# git format-patch, so the files in git are exactly what the tree holds.
+# The cover letter's subject and blurb come from docs/cover-letter.txt
+# (first paragraph: subject) and recipients from scripts/get_maintainer.pl.
+# Usage: scripts/series.sh [BRANCH]   (default: series)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+KTREE=${KERNEL_SRC:-$WORK/linux}
+br=${1:-series}
+n=$(git -C "$KTREE" rev-list --count "base..$br")
+[ "$n" -gt 0 ] || die "no commits on $br above base: nothing to export"
+
+git -C "$KTREE" config "branch.$br.description" "$(cat "$ROOT/docs/cover-letter.txt")"
+diff=$(mktemp)
+git -C "$KTREE" diff "base..$br" >"$diff"
+recips=()
+while IFS= read -r r; do
+	[ -n "$r" ] && recips+=("--cc=$r")
+done < <(cd "$KTREE" && ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$diff" 2>/dev/null)
+rm -f "$diff"
+
+rm -f "$ROOT"/patches/*.patch
+git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject \
+	--base=base --zero-commit --no-signature "${recips[@]}" \
+	-o "$ROOT/patches" "base..$br"
+{
+	echo "# Apply in this order with 'git am' on Debian linux-source-6.1 (tag 'base')."
+	echo "# Regenerate with 'make series'; the cover letter is not a patch."
+	(cd "$ROOT/patches" && ls -1 [0-9]*.patch | grep -v '^0000-cover-letter')
+} >"$ROOT/patches/series"
+log "exported $n patches from $br to patches/ (+ cover letter, ${#recips[@]} recipients)"
