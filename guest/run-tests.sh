@@ -3,16 +3,18 @@
 #   harness.tests=check  every installed kselftest, then the race tests
 #                        with the race window amplifier switched on
 #   harness.tests=race   only the race tests, amplifier on
-#   harness.tests=bench  the benchmark program (bench/)
-#   harness.window_us=N  amplifier window for the race tests (default 2000)
+#   harness.tests=bench  the benchmarks (bench/run-guest.sh)
+#   harness.bench=quick|full
+#   harness.window_us=N  amplifier window for the race tests (default 3000)
 tests=check
-window=2000
+window=3000
 bench_args=
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
 	case "$arg" in
 		harness.tests=*) tests=${arg#harness.tests=} ;;
 		harness.window_us=*) window=${arg#harness.window_us=} ;;
-		harness.bench=*) bench_args=$(echo "${arg#harness.bench=}" | tr , ' ') ;;
+		harness.bench=*) bench_args=${arg#harness.bench=} ;;
 	esac
 done
 
@@ -22,7 +24,9 @@ if [ -e /sys/block/zram0/disksize ]; then
 	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && echo "harness: zram swap on"
 fi
 
-RACE_TESTS="-t arm64:check_tag_init_race -t kvm:mte_shared_memslot"
+run_race_tests() {
+	./run_kselftest.sh -t arm64:check_tag_init_race -t kvm:mte_shared_memslot
+}
 knob=/sys/module/kernel/parameters/mte_race_window_us
 
 race_on() {
@@ -42,21 +46,23 @@ case "$tests" in
 	check)
 		echo "harness: TAP begin all"
 		race_off
-		./run_kselftest.sh $(sed -e 's/^/-t /' /harness/check-list)
+		set --
+		while read -r t; do set -- "$@" -t "$t"; done </harness/check-list
+		./run_kselftest.sh "$@"
 		echo "harness: TAP end all"
 		race_on
 		echo "harness: TAP begin race"
-		./run_kselftest.sh $RACE_TESTS
+		run_race_tests
 		echo "harness: TAP end race"
 		race_windows ;;
 	race)
 		race_on
 		echo "harness: TAP begin race"
-		./run_kselftest.sh $RACE_TESTS
+		run_race_tests
 		echo "harness: TAP end race"
 		race_windows ;;
 	bench)
 		echo "harness: BENCH begin"
-		/bench/mte_first_touch $bench_args
+		sh /bench/run-guest.sh "${bench_args:-full}"
 		echo "harness: BENCH end" ;;
 esac

@@ -36,7 +36,7 @@ set +e
 timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-machine virt,mte=on,virtualization=on,gic-version=3 \
 	-cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
-	-nographic -no-reboot -monitor none -serial stdio \
+	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$img" -initrd "$initrd" \
 	-append "console=ttyAMA0 panic=-1 oops=panic harness.tests=$tests ${APPEND:-}" \
 	</dev/null >"$console" 2>&1
@@ -45,7 +45,7 @@ set -e
 log "[$name] guest exited after $(($(date +%s) - t))s (qemu rc $rc)"
 
 # A kernel report anywhere in the console fails the run.
-reports='(WARNING:|BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|KASAN:|UBSAN:|INFO: task .* blocked|soft lockup|hard LOCKUP|suspicious RCU usage)'
+reports='(WARNING:|BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|KASAN:|UBSAN:|INFO: task .* blocked|soft lockup|hard LOCKUP|suspicious RCU usage)'
 if grep -Eq "$reports" "$console"; then
 	echo "ERROR: [$name] kernel report in $console:" >&2
 	grep -En -A3 "$reports" "$console" | head -n 40 >&2

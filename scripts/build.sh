@@ -56,7 +56,7 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 					grep -q "^$opt=" "$O/.config" && { echo "ERROR: requested $opt=n but it is set" >&2; bad=1; }
 				else
 					grep -qx "$line" "$O/.config" || {
-						echo "ERROR: requested option dropped by olddefconfig: $line (now: $(grep -E "^(# )?$opt[= ]" "$O/.config" || echo absent))" >&2
+						echo "ERROR: requested option dropped by olddefconfig: $line (now: $(grep -E "^(# )?${opt}[= ]" "$O/.config" || echo absent))" >&2
 						bad=1
 					}
 				fi ;;
@@ -66,10 +66,11 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	echo "$want" >"$stamp"
 fi
 
+read -ra extra <<<"${KBUILD_EXTRA:-}"
 log "[$v] building Image (log: $blog)"
 t=$(date +%s)
 if ! make -C "$KTREE" O="$O" CC="ccache ${CROSS_COMPILE}gcc" -j"$(($(nproc) + 1))" \
-	${KBUILD_EXTRA:-} Image >"$blog" 2>&1; then
+	"${extra[@]}" Image >"$blog" 2>&1; then
 	grep -E 'error:|Error [0-9]' "$blog" | head -n 20 >&2
 	die "[$v] kernel build failed (log: $blog)"
 fi

@@ -30,6 +30,8 @@ git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject 
 {
 	echo "# Apply in this order with 'git am' on Debian linux-source-6.1 (tag 'base')."
 	echo "# Regenerate with 'make series'; the cover letter is not a patch."
-	(cd "$ROOT/patches" && ls -1 [0-9]*.patch | grep -v '^0000-cover-letter')
+	for p in "$ROOT"/patches/[0-9]*.patch; do
+		case "${p##*/}" in 0000-cover-letter.patch) ;; *) echo "${p##*/}" ;; esac
+	done
 } >"$ROOT/patches/series"
 log "exported $n patches from $br to patches/ (+ cover letter, ${#recips[@]} recipients)"

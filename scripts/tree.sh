@@ -14,8 +14,9 @@ TARBALL=${TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 need_tool git
 
 if [ -n "${KERNEL_SRC:-}" ]; then
-	[ -f "$KTREE/Makefile" ] && git -C "$KTREE" rev-parse HEAD >/dev/null 2>&1 ||
+	if [ ! -f "$KTREE/Makefile" ] || ! git -C "$KTREE" rev-parse HEAD >/dev/null 2>&1; then
 		die "KERNEL_SRC=$KTREE is not a kernel git tree"
+	fi
 	git -C "$KTREE" rev-parse -q --verify refs/tags/base >/dev/null ||
 		git -C "$KTREE" tag base HEAD
 elif ! git -C "$KTREE" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then

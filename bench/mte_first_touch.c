@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage 1 tag-initialisation benchmarks, run in the guest.
+ *
+ *   mte_first_touch touch P PAGES REPS    P processes first-touch PAGES
+ *                                         distinct fresh PROT_MTE
+ *                                         MAP_SHARED memfd pages each
+ *   mte_first_touch mprotect PAGES REPS   mprotect(PROT_MTE) of PAGES
+ *                                         populated shared pages
+ *   mte_first_touch refault P PAGES REPS  P processes refault pages that
+ *                                         are already tagged (fast path)
+ *   mte_first_touch notag P PAGES REPS    as touch, without PROT_MTE: the
+ *                                         difference is the tag init cost
+ *
+ * Each repetition punches the memfd empty first, so every touch allocates
+ * a page whose tags are not initialised.  Prints one JSON object per
+ * repetition: {"workload":..,"procs":..,"pages":..,"ns_per_page":..}.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE_SZ 4096UL
+#define PROT_MTE 0x20
+
+struct shared {
+	int ready;
+	int go;
+	long long ns[256];
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void touch_pages(char *p, long pages)
+{
+	long i;
+
+	for (i = 0; i < pages; i++)
+		__atomic_store_n(p + i * PAGE_SZ, 1, __ATOMIC_RELAXED);
+}
+
+/* P processes, each touching its own PAGES pages; returns ns per page. */
+static double run_procs(int fd, char *map, int procs, long pages, int refault)
+{
+	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long long t0, worst = 0;
+	int i;
+
+	if (s == MAP_FAILED)
+		die("mmap");
+	for (i = 0; i < procs; i++) {
+		if (fork() == 0) {
+			char *p = map + i * pages * PAGE_SZ;
+
+			if (refault) {
+				touch_pages(p, pages);	/* tag them */
+				madvise(p, pages * PAGE_SZ, MADV_DONTNEED);
+			}
+			__atomic_add_fetch(&s->ready, 1, __ATOMIC_RELEASE);
+			while (!__atomic_load_n(&s->go, __ATOMIC_ACQUIRE))
+				;
+			t0 = now_ns();
+			touch_pages(p, pages);
+			s->ns[i] = now_ns() - t0;
+			_exit(0);
+		}
+	}
+	while (__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE) < procs)
+		;
+	__atomic_store_n(&s->go, 1, __ATOMIC_RELEASE);
+	while (wait(NULL) > 0)
+		;
+	for (i = 0; i < procs; i++)
+		if (s->ns[i] > worst)
+			worst = s->ns[i];
+	munmap(s, sizeof(*s));
+	(void)fd;
+	/* aggregate: wall time of the slowest process over all pages */
+	return (double)worst / (pages * procs);
+}
+
+int main(int argc, char **argv)
+{
+	const char *w = argc > 1 ? argv[1] : "";
+	int procs = 1, reps, r, fd;
+	long pages;
+	size_t size;
+	char *map;
+
+	if (!strcmp(w, "mprotect") && argc == 4) {
+		pages = atol(argv[2]);
+		reps = atoi(argv[3]);
+	} else if ((!strcmp(w, "touch") || !strcmp(w, "refault") ||
+		    !strcmp(w, "notag")) && argc == 5) {
+		procs = atoi(argv[2]);
+		pages = atol(argv[3]);
+		reps = atoi(argv[4]);
+	} else {
+		fprintf(stderr, "usage: %s touch|refault|notag P PAGES REPS | mprotect PAGES REPS\n",
+			argv[0]);
+		return 2;
+	}
+	if (procs < 1 || procs > 256 || pages < 1)
+		return 2;
+	size = procs * pages * PAGE_SZ;
+	fd = memfd_create("bench", 0);
+	if (fd < 0 || ftruncate(fd, size))
+		die("memfd");
+	for (r = 0; r < reps; r++) {
+		double ns;
+
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, size))
+			die("punch");
+		if (!strcmp(w, "mprotect")) {
+			long long t0;
+
+			map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (map == MAP_FAILED)
+				die("mmap");
+			touch_pages(map, pages);
+			t0 = now_ns();
+			if (mprotect(map, size, PROT_READ | PROT_WRITE | PROT_MTE))
+				die("mprotect");
+			ns = (double)(now_ns() - t0) / pages;
+		} else {
+			int prot = PROT_READ | PROT_WRITE;
+
+			if (strcmp(w, "notag"))
+				prot |= PROT_MTE;
+			map = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
+			if (map == MAP_FAILED)
+				die("mmap");
+			ns = run_procs(fd, map, procs, pages, !strcmp(w, "refault"));
+		}
+		munmap(map, size);
+		printf("{\"workload\":\"%s\",\"procs\":%d,\"pages\":%ld,\"rep\":%d,\"ns_per_page\":%.1f}\n",
+		       w, procs, pages, r, ns);
+		fflush(stdout);
+	}
+	return 0;
+}
