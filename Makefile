@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC SMP MEM BOOT_TIMEOUT
 
-.PHONY: help deps tree run check bench series build selftests initramfs clean
+.PHONY: help deps tree run check bench series build selftests initramfs matrix clean
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
@@ -17,6 +17,8 @@ help:
 	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
 	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
 	@echo 'make series   export the kernel tree commits base..series to patches/'
+	@echo 'make matrix   W=1 + sparse on touched files with MTE=n, KVM=n, lockdep;'
+	@echo '              every kernel patch builds on its own -> docs/MATRIX.md'
 	@echo 'make build VARIANT=v   build one kernel (base global series base-debug'
 	@echo '              series-debug series-1bucket)'
 	@echo 'make deps | tree | selftests | initramfs | clean'
@@ -47,6 +49,9 @@ bench:
 
 series:
 	@scripts/series.sh
+
+matrix: tree
+	@scripts/matrix.sh
 
 clean:
 	rm -rf work/build work/initramfs work/initramfs.cpio.gz work/kselftest-install

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Build one kernel variant out of tree, incrementally, through ccache.
-# Usage: scripts/build.sh VARIANT
+# Usage: scripts/build.sh VARIANT   (env: TARGETS, default Image; KBUILD_EXTRA)
 #   base          unpatched (tag 'base'), release config
 #   global        series up to the global tag_sync_lock patch, release
 #   series        full series, release
 #   base-debug    base + tests/race-window.patch, debug config
 #   series-debug  series + tests/race-window.patch, debug config
 #   series-1bucket  full series with a one-bucket table (MTE_TAG_LOCK_BITS=0)
+#   matrix-CFG-TREE TREE (base|series) with configs/CFG.config (scripts/matrix.sh)
+# SERIES_REF=<commit> builds 'series' from a prefix of the series (bisect).
 # Inputs: the kernel tree from scripts/tree.sh, configs/*.config.
 # Outputs: work/build/VARIANT/arch/arm64/boot/Image, log work/logs/build-VARIANT.log
 set -euo pipefail
@@ -18,6 +20,7 @@ v=${1:?usage: build.sh VARIANT}
 KTREE=${KERNEL_SRC:-$WORK/linux}
 O=$WORK/build/$v
 blog=$LOGS/build-$v.log
+read -ra targets <<<"${TARGETS:-Image}"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # Relative paths and no source-path options in the hash, so that objects are
 # shared between variants and between clones of this repo at other paths.
@@ -30,6 +33,13 @@ need_tool ccache
 frags=("$ROOT/configs/base.config")
 case "$v" in
 	*-debug) frags+=("$ROOT/configs/debug.config") ;;
+	matrix-*)
+		# matrix-CFG-TREE: configs/CFG.config over base; one build dir
+		# per CFG, shared by the trees (see scripts/matrix.sh)
+		cfg=${v#matrix-}
+		cfg=${cfg%-*}
+		frags+=("$ROOT/configs/$cfg.config")
+		O=$WORK/build/matrix-$cfg ;;
 esac
 
 # The source for a variant is a branch v/VARIANT in the one kernel tree, so
@@ -48,31 +58,36 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 		"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
 		make -C "$KTREE" O="$O" olddefconfig
 	} >"$LOGS/config-$v.log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v.log)"
-	bad=0
+	# Every requested option must survive olddefconfig; a later fragment
+	# overrides an earlier one.
+	declare -A want_opt=()
 	while IFS= read -r line; do
-		case "$line" in
-			CONFIG_*=*) opt=${line%%=*}; val=${line#*=}
-				if [ "$val" = n ]; then
-					grep -q "^$opt=" "$O/.config" && { echo "ERROR: requested $opt=n but it is set" >&2; bad=1; }
-				else
-					grep -qx "$line" "$O/.config" || {
-						echo "ERROR: requested option dropped by olddefconfig: $line (now: $(grep -E "^(# )?${opt}[= ]" "$O/.config" || echo absent))" >&2
-						bad=1
-					}
-				fi ;;
-		esac
+		case "$line" in CONFIG_*=*) want_opt[${line%%=*}]=${line#*=} ;; esac
 	done < <(cat "${frags[@]}")
+	bad=0
+	for opt in "${!want_opt[@]}"; do
+		val=${want_opt[$opt]}
+		if [ "$val" = n ]; then
+			if grep -q "^$opt=" "$O/.config"; then
+				echo "ERROR: requested $opt=n but olddefconfig set it: $(grep "^$opt=" "$O/.config")" >&2
+				bad=1
+			fi
+		elif ! grep -qx "$opt=$val" "$O/.config"; then
+			echo "ERROR: requested option dropped by olddefconfig: $opt=$val (now: $(grep -E "^(# )?${opt}[= ]" "$O/.config" || echo absent))" >&2
+			bad=1
+		fi
+	done
 	[ "$bad" = 0 ] || die "[$v] config validation failed: fix configs/*.config (a dependency is missing)"
 	echo "$want" >"$stamp"
 fi
 
 read -ra extra <<<"${KBUILD_EXTRA:-}"
-log "[$v] building Image (log: $blog)"
+log "[$v] building ${targets[*]} (log: $blog)"
 t=$(date +%s)
 if ! make -C "$KTREE" O="$O" CC="ccache ${CROSS_COMPILE}gcc" -j"$(($(nproc) + 1))" \
-	"${extra[@]}" Image >"$blog" 2>&1; then
+	"${extra[@]}" "${targets[@]}" >"$blog" 2>&1; then
 	grep -E 'error:|Error [0-9]' "$blog" | head -n 20 >&2
 	die "[$v] kernel build failed (log: $blog)"
 fi
 warn=$(grep -c 'warning:' "$blog" || true)
-log "[$v] Image built in $(($(date +%s) - t))s, $(grep -c '^  CC' "$blog" || true) objects compiled, $warn warnings"
+log "[$v] ${targets[*]} built in $(($(date +%s) - t))s, $(grep -c '^  CC' "$blog" || true) objects compiled, $warn warnings"

@@ -18,7 +18,8 @@ S=$ROOT/scripts
 log "== stage: dependencies"
 "$S/deps.sh"
 log "== stage: kernel tree and series"
-if "$S/tree.sh"; then tap ok "series applies to base ($(grep -vc '^#' "$ROOT/patches/series") patches)"
+npatches=$(grep -cv -e '^#' -e '^$' "$ROOT/patches/series" 2>/dev/null || true)
+if "$S/tree.sh"; then tap ok "series applies to base (${npatches:-0} patches)"
 else tap fail "series applies to base"; tap_summary; exit 1; fi
 
 log "== stage: host checks"
@@ -64,9 +65,22 @@ for sect in all race; do
 			*) tap fail "$v: $name" "$directive" ;;
 		esac
 	done < <(ksft_verdicts "$con" "$sect")
-	[ "$n" -gt 0 ] || tap fail "$v: no selftest results in section '$sect' (console: $con)"
+	if [ "$n" = 0 ]; then
+		if [ "$sect" = race ] && [ "${npatches:-0}" = 0 ]; then
+			tap skip "$v: race tests" "patches/ is empty: the race tests come with the series"
+		else
+			tap fail "$v: no selftest results in section '$sect' (console: $con)"
+		fi
+	fi
 done
 tr -d '\r' <"$con" | grep -E '^# .*(rounds [0-9]+ page-rounds|race windows)|^harness: race' || true
+
+if [ "${npatches:-0}" = 0 ]; then
+	tap skip "base-debug: race detection" "patches/ is empty: no race tests, no global variant"
+	log "== done"
+	tap_summary
+	exit
+fi
 
 # base-debug: the same race tests must catch the bug.
 b=${BASE_VARIANT:-base-debug}

@@ -6,7 +6,9 @@ variant_base_ref() {
 	local v=${1%-debug} n=0 p
 	case "$v" in
 		base) echo base ;;
-		series|series-1bucket) echo series ;;
+		series) echo "${SERIES_REF:-series}" ;;
+		series-1bucket) echo series ;;
+		matrix-*) variant_base_ref "${v##*-}" ;;
 		global)
 			# the series up to and including the global-lock patch
 			while read -r p; do

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# 'make bench': base vs global vs hashed, interleaved boots, raw JSON,
+# tables, the model and plots.
+# Usage: scripts/bench.sh [QUICK=1]
+#   full:  variants base global series series-1bucket (release config),
+#          REPS (5) repetitions interleaved A B C D A B C D ...;
+#          writes bench/results/*.json, docs/RESULTS.md, docs/*.png
+#   QUICK: the -debug variants check already builds (amplifier off), one
+#          repetition, small sizes; writes work/bench-quick/ only
+# Env: SMP (vCPUs, default 2), REPS, MEM.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+S=$ROOT/scripts
+
+quick=0
+[ "${1:-}" = QUICK=1 ] && quick=1
+if [ "$quick" = 1 ]; then
+	variants=(base-debug global-debug series-debug)
+	reps=${REPS:-1} mode=quick out=$WORK/bench-quick docs=$WORK/bench-quick
+else
+	variants=(base global series series-1bucket)
+	reps=${REPS:-5} mode=full out=$ROOT/bench/results docs=$ROOT/docs
+fi
+need_tool python3
+need_tool gnuplot
+export SMP=${SMP:-2}
+
+log "== bench: $mode, ${variants[*]}, $reps reps, -smp $SMP"
+"$S/deps.sh"
+"$S/tree.sh"
+"$S/selftests.sh"
+"$S/bench-build.sh"
+"$S/initramfs.sh"
+for v in "${variants[@]}"; do "$S/build.sh" "$v"; done
+
+mkdir -p "$out" "$docs"
+raw=$WORK/bench-raw-$mode
+rm -rf "$raw"
+mkdir -p "$raw"
+for ((r = 1; r <= reps; r++)); do
+	for v in "${variants[@]}"; do
+		name=bench-$mode-$v-$r
+		APPEND="harness.bench=$mode" "$S/boot.sh" "$v" bench "$name" ||
+			die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
+		tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
+			sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"
+		log "[$v rep $r] $(wc -l <"$raw/$v.jsonl") records so far"
+	done
+done
+
+# Lock table size from each variant's vmlinux.
+for v in "${variants[@]}"; do
+	aarch64-linux-gnu-nm -S "$WORK/build/$v/vmlinux" |
+		awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
+			printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, strtonum("0x" $2) }'
+done >"$raw/symbols.jsonl"
+
+python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
+	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$SMP REPS=$reps)"
+(cd "$docs" && for g in "$ROOT"/bench/*.gp; do gnuplot "$g"; done)
+log "== bench done: $docs/RESULTS.md"
