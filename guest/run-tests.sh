@@ -3,7 +3,11 @@
 #   harness.tests=check  every installed kselftest, then the race tests
 #                        with the race window amplifier switched on
 #   harness.tests=race   only the race tests, amplifier on
+#   harness.tests=race-env  the race tests, then (amplifier off) the tests
+#                        in tests/ksft-env-failures
 #   harness.tests=bench  the benchmarks (bench/run-guest.sh)
+#   harness.tests=arm64|kvm|C:T[,C:T...]  one collection or some tests,
+#                        window off
 #   harness.bench=quick|full
 #   harness.window_us=N  amplifier window for the race tests (default 3000)
 tests=check
@@ -41,6 +45,8 @@ race_off() { [ -w "$knob" ] && echo 0 > "$knob"; }
 race_windows() { [ -r /sys/module/kernel/parameters/mte_race_windows ] &&
 	echo "harness: race windows opened: $(cat /sys/module/kernel/parameters/mte_race_windows)"; }
 
+# shellcheck source=guest/ksft-args
+. /harness/ksft-args
 cd /kselftest || exit 1
 case "$tests" in
 	check)
@@ -55,12 +61,33 @@ case "$tests" in
 		run_race_tests
 		echo "harness: TAP end race"
 		race_windows ;;
-	race)
+	race|race-env)
 		race_on
 		echo "harness: TAP begin race"
 		run_race_tests
 		echo "harness: TAP end race"
-		race_windows ;;
+		race_windows
+		race_off
+		if [ "$tests" = race-env ]; then
+			# the tests listed in tests/ksft-env-failures, for comparison
+			set --
+			while read -r t; do set -- "$@" -t "$t"; done </harness/env-list
+			echo "harness: TAP begin env"
+			./run_kselftest.sh "$@"
+			echo "harness: TAP end env"
+		fi ;;
+	arm64|kvm)
+		race_off
+		echo "harness: TAP begin all"
+		./run_kselftest.sh -c "$tests"
+		echo "harness: TAP end all" ;;
+	*:*)
+		race_off
+		set --
+		for t in $(echo "$tests" | tr , ' '); do set -- "$@" -t "$t"; done
+		echo "harness: TAP begin all"
+		./run_kselftest.sh "$@"
+		echo "harness: TAP end all" ;;
 	bench)
 		echo "harness: BENCH begin"
 		sh /bench/run-guest.sh "${bench_args:-full}"

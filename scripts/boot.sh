@@ -4,7 +4,8 @@
 #   TESTS: check | race | bench (see guest/run-tests.sh)
 #   NAME:  log name, default VARIANT-TESTS
 # Env:   SMP (2), MEM (2048 MiB), BOOT_TIMEOUT (seconds, 2400),
-#        APPEND (extra kernel command line).
+#        APPEND (extra kernel command line), EL2 (1: virtualization=on, the
+#        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM).
 # Inputs: work/build/VARIANT/arch/arm64/boot/Image, work/initramfs.cpio.gz
 # Output: work/logs/console-NAME.log; exit 1 on a kernel WARN/BUG/lockdep
 #         report/panic or a hang (the offending lines are printed).
@@ -34,7 +35,7 @@ log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $
 t=$(date +%s)
 set +e
 timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
-	-machine virt,mte=on,virtualization=on,gic-version=3 \
+	-machine "virt,mte=on,virtualization=$([ "${EL2:-1}" = 1 ] && echo on || echo off),gic-version=3" \
 	-cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$img" -initrd "$initrd" \

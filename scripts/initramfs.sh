@@ -22,10 +22,12 @@ ln -s busybox "$root/bin/sh"
 install -m755 "$ROOT/guest/init" "$root/init"
 install -m755 "$ROOT/guest/timeout" "$root/usr/bin/timeout"
 install -m755 "$ROOT/guest/run-tests.sh" "$root/harness/run-tests.sh"
+install -m644 "$ROOT/guest/ksft-args" "$root/harness/ksft-args"
 cp -a "$ks" "$root/kselftest"
 # Everything but the race tests, which run afterwards with the amplifier on.
 grep -v -e check_tag_init_race -e mte_shared_memslot "$ks/kselftest-list.txt" \
 	>"$root/harness/check-list"
+grep -v '^#' "$ROOT/tests/ksft-env-failures" | cut -f1 >"$root/harness/env-list"
 if [ -d "$WORK/bench-bin" ]; then
 	cp -a "$WORK/bench-bin/." "$root/bench/"
 fi

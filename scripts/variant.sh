@@ -8,7 +8,11 @@ variant_base_ref() {
 		base) echo base ;;
 		series) echo "${SERIES_REF:-series}" ;;
 		series-1bucket) echo series ;;
-		matrix-*) variant_base_ref "${v##*-}" ;;
+		matrix-*)
+			case "${v##*-}" in
+				base|series) variant_base_ref "${v##*-}" ;;
+				*) git -C "$KTREE" rev-parse --verify -q "${v##*-}^{commit}" ;;
+			esac ;;
 		global)
 			# the series up to and including the global-lock patch
 			while read -r p; do
