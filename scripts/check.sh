@@ -39,7 +39,8 @@ for p in "$ROOT"/patches/[0-9]*.patch; do
 	# Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests
 	# fall under existing MAINTAINERS entries (see get_maintainer.pl in
 	# the cover letter).
-	if out=$("$KTREE/scripts/checkpatch.pl" --strict --no-tree -q \
+	# Run from the kernel tree, as checkpatch expects.
+	if out=$(cd "$KTREE" && ./scripts/checkpatch.pl --strict -q \
 		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$p" 2>&1) && [ -z "$out" ]; then
 		tap ok "checkpatch --strict: ${p##*/}"
 	else

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm linux-source-6.1 flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
-      xz-utils git make python3 rsync)
+      xz-utils git make python3 python3-ply python3-git rsync)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
