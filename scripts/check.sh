@@ -40,7 +40,8 @@ for p in "$ROOT"/patches/[0-9]*.patch; do
 	# fall under existing MAINTAINERS entries (see get_maintainer.pl in
 	# the cover letter).
 	# Run from the kernel tree, as checkpatch expects.
-	if out=$(cd "$KTREE" && ./scripts/checkpatch.pl --strict -q \
+	# Debian's python3 first: the SPDX check needs python3-ply.
+	if out=$(cd "$KTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
 		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$p" 2>&1) && [ -z "$out" ]; then
 		tap ok "checkpatch --strict: ${p##*/}"
 	else
