@@ -52,9 +52,9 @@ done
 
 # Lock table size from each variant's vmlinux.
 for v in "${variants[@]}"; do
-	aarch64-linux-gnu-nm -S "$WORK/build/$v/vmlinux" |
+	aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
 		awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
-			printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, strtonum("0x" $2) }'
+			printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'
 done >"$raw/symbols.jsonl"
 
 python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
