@@ -1,10 +1,10 @@
 # Measured stage 1 first touch per page: run by scripts/bench.sh in docs/.
-set terminal pngcairo size 800,500
+set terminal pngcairo size 800,500 noenhanced
 set output 'measured.png'
 set title 'Stage 1 first touch of PROT_MTE MAP_SHARED pages (median, QEMU TCG)'
 set xlabel 'processes'
 set ylabel 'ns per page'
-set key top left
+set key top left autotitle columnhead
 set style data linespoints
-stats 'measured.dat' nooutput
-plot for [i=2:STATS_columns] 'measured.dat' using 1:i title columnhead(i)
+stats 'measured.dat' using 1 skip 1 nooutput
+plot for [i=2:STATS_columns] 'measured.dat' using 1:i

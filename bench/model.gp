@@ -1,5 +1,5 @@
 # Model projection: run by scripts/bench.sh in the docs directory.
-set terminal pngcairo size 800,500
+set terminal pngcairo size 800,500 noenhanced
 set output 'model.png'
 set title 'First-touch throughput vs contention-free (MVA model)'
 set xlabel 'CPUs'
