@@ -20,7 +20,7 @@ help:
 	@echo 'make matrix   W=1 + sparse on touched files with MTE=n, KVM=n, lockdep;'
 	@echo '              every kernel patch builds on its own -> docs/MATRIX.md'
 	@echo 'make build VARIANT=v   build one kernel (base global series base-debug'
-	@echo '              series-debug series-1bucket)'
+	@echo '              series-debug series-bN, N = bucket bits)'
 	@echo 'make deps | tree | selftests | initramfs | clean'
 
 deps:

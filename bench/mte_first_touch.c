@@ -11,6 +11,20 @@
  *                                         are already tagged (fast path)
  *   mte_first_touch notag P PAGES REPS    as touch, without PROT_MTE: the
  *                                         difference is the tag init cost
+ *   mte_first_touch bucket P PAGES REPS   worst case: P processes map
+ *                                         PROT_MTE and write-fault PAGES
+ *                                         page-cache pages each, all of
+ *                                         whose pfns hash to ONE bucket
+ *   mte_first_touch spread P PAGES REPS   the same with pfns picked
+ *                                         regardless of bucket (control)
+ *
+ * bucket/spread populate a pool of untagged memfd pages (512 per page
+ * needed) through a mapping without PROT_MTE, read their pfns from
+ * /proc/self/pagemap (root), and pick pages by hash_long(pfn, 8), the
+ * series' bucket function (include/linux/hash.h, 64-bit): pfns equal in
+ * the top 8 bits of the hash share a bucket for every table of 2^b <= 256
+ * buckets.  Write faults on a shared mapping do not fault around, so each
+ * fault initialises exactly one page's tags.
  *
  * Each repetition punches the memfd empty first, so every touch allocates
  * a page whose tags are not initialised.  Prints one JSON object per
@@ -29,6 +43,9 @@
 
 #define PAGE_SZ 4096UL
 #define PROT_MTE 0x20
+#define GOLDEN_RATIO_64 0x61C8864680B583EBull
+#define BUCKET_BITS 8
+#define POOL_PER_PAGE (1 << BUCKET_BITS)
 
 struct shared {
 	int ready;
@@ -58,8 +75,57 @@ static void touch_pages(char *p, long pages)
 		__atomic_store_n(p + i * PAGE_SZ, 1, __ATOMIC_RELAXED);
 }
 
-/* P processes, each touching its own PAGES pages; returns ns per page. */
-static double run_procs(int fd, char *map, int procs, long pages, int refault)
+/* Write one byte of each listed page (page indexes into @map). */
+static void touch_list(char *map, const long *idx, long pages)
+{
+	long i;
+
+	for (i = 0; i < pages; i++)
+		__atomic_store_n(map + idx[i] * PAGE_SZ, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Populate @pool pages of @fd without tags and pick @want of them into
+ * @idx: all in the bucket of the first page (same_bucket), or one page in
+ * every POOL_PER_PAGE (spread; consecutive picks land in different
+ * buckets).  Returns the number picked.
+ */
+static long pick_pages(int fd, long pool, long want, int same_bucket, long *idx)
+{
+	char *p = mmap(NULL, pool * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	unsigned long long e, b0 = 0;
+	long i, n = 0;
+
+	if (p == MAP_FAILED || pm < 0)
+		die("pool");
+	touch_pages(p, pool);
+	for (i = 0; i < pool && n < want; i++) {
+		unsigned long long b;
+
+		if (pread(pm, &e, sizeof(e), ((unsigned long)p / PAGE_SZ + i) * sizeof(e)) != sizeof(e))
+			die("pagemap");
+		if (!(e >> 63) || !(e & ((1ULL << 55) - 1))) {
+			fprintf(stderr, "pagemap: no pfn (not root?)\n");
+			exit(1);
+		}
+		b = ((e & ((1ULL << 55) - 1)) * GOLDEN_RATIO_64) >> (64 - BUCKET_BITS);
+		if (i == 0)
+			b0 = b;
+		if (same_bucket ? b == b0 : i % POOL_PER_PAGE == 0)
+			idx[n++] = i;
+	}
+	close(pm);
+	munmap(p, pool * PAGE_SZ);
+	return n;
+}
+
+/*
+ * P processes, each touching its own PAGES pages (contiguous, or from
+ * @idx when it is not NULL); returns ns per page.
+ */
+static double run_procs(int fd, char *map, int procs, long pages, int refault,
+			const long *idx)
 {
 	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -80,7 +146,10 @@ static double run_procs(int fd, char *map, int procs, long pages, int refault)
 			while (!__atomic_load_n(&s->go, __ATOMIC_ACQUIRE))
 				;
 			t0 = now_ns();
-			touch_pages(p, pages);
+			if (idx)
+				touch_list(map, idx + i * pages, pages);
+			else
+				touch_pages(p, pages);
 			s->ns[i] = now_ns() - t0;
 			_exit(0);
 		}
@@ -102,8 +171,8 @@ static double run_procs(int fd, char *map, int procs, long pages, int refault)
 int main(int argc, char **argv)
 {
 	const char *w = argc > 1 ? argv[1] : "";
-	int procs = 1, reps, r, fd;
-	long pages;
+	int procs = 1, reps, r, fd, picked;
+	long pages, *idx = NULL;
 	size_t size;
 	char *map;
 
@@ -111,18 +180,26 @@ int main(int argc, char **argv)
 		pages = atol(argv[2]);
 		reps = atoi(argv[3]);
 	} else if ((!strcmp(w, "touch") || !strcmp(w, "refault") ||
-		    !strcmp(w, "notag")) && argc == 5) {
+		    !strcmp(w, "notag") || !strcmp(w, "bucket") ||
+		    !strcmp(w, "spread")) && argc == 5) {
 		procs = atoi(argv[2]);
 		pages = atol(argv[3]);
 		reps = atoi(argv[4]);
 	} else {
-		fprintf(stderr, "usage: %s touch|refault|notag P PAGES REPS | mprotect PAGES REPS\n",
+		fprintf(stderr, "usage: %s touch|refault|notag|bucket|spread P PAGES REPS | mprotect PAGES REPS\n",
 			argv[0]);
 		return 2;
 	}
 	if (procs < 1 || procs > 256 || pages < 1)
 		return 2;
 	size = procs * pages * PAGE_SZ;
+	picked = !strcmp(w, "bucket") || !strcmp(w, "spread");
+	if (picked) {
+		idx = calloc(procs * pages, sizeof(*idx));
+		if (!idx)
+			die("calloc");
+		size *= 2 * POOL_PER_PAGE;	/* about 2x the pages needed */
+	}
 	fd = memfd_create("bench", 0);
 	if (fd < 0 || ftruncate(fd, size))
 		die("memfd");
@@ -142,6 +219,17 @@ int main(int argc, char **argv)
 			if (mprotect(map, size, PROT_READ | PROT_WRITE | PROT_MTE))
 				die("mprotect");
 			ns = (double)(now_ns() - t0) / pages;
+		} else if (picked) {
+			long want = procs * pages;
+
+			if (pick_pages(fd, size / PAGE_SZ, want, !strcmp(w, "bucket"), idx) < want) {
+				fprintf(stderr, "%s: found fewer than %ld pages\n", w, want);
+				return 1;
+			}
+			map = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_MTE, MAP_SHARED, fd, 0);
+			if (map == MAP_FAILED)
+				die("mmap");
+			ns = run_procs(fd, map, procs, pages, 0, idx);
 		} else {
 			int prot = PROT_READ | PROT_WRITE;
 
@@ -150,7 +238,7 @@ int main(int argc, char **argv)
 			map = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
 			if (map == MAP_FAILED)
 				die("mmap");
-			ns = run_procs(fd, map, procs, pages, !strcmp(w, "refault"));
+			ns = run_procs(fd, map, procs, pages, !strcmp(w, "refault"), NULL);
 		}
 		munmap(map, size);
 		printf("{\"workload\":\"%s\",\"procs\":%d,\"pages\":%ld,\"rep\":%d,\"ns_per_page\":%.1f}\n",

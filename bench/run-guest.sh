@@ -3,7 +3,10 @@
 # one JSON object per line.  Usage: run-guest.sh quick|full
 set -u
 n=$(nproc)
-if [ "${1:-full}" = quick ]; then pages=64; kpages=32; else pages=512; kpages=256; fi
+if [ "${1:-full}" = quick ]; then pages=64; kpages=32; bpages=16; else pages=512; kpages=256; bpages=128; fi
+# bucket/spread: PAGES per process such that the pool (512 pages per page
+# picked) stays the same size whatever the vCPU count
+bpages=$((bpages / n)); [ "$bpages" -ge 4 ] || bpages=4
 B=/bench
 p=1
 while [ "$p" -le "$n" ]; do
@@ -12,6 +15,10 @@ while [ "$p" -le "$n" ]; do
 	p=$((p * 2))
 done
 [ $((p / 2)) -eq "$n" ] || { $B/mte_first_touch touch "$n" "$pages" 1; $B/mte_first_touch notag "$n" "$pages" 1; }
+for p in 1 "$n"; do
+	$B/mte_first_touch bucket "$p" "$bpages" 1
+	$B/mte_first_touch spread "$p" "$bpages" 1
+done
 $B/mte_first_touch refault "$n" "$pages" 1
 $B/mte_first_touch mprotect $((pages * 4)) 1
 if [ -e /dev/kvm ]; then

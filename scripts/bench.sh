@@ -2,12 +2,14 @@
 # 'make bench': base vs global vs hashed, interleaved boots, raw JSON,
 # tables, the model and plots.
 # Usage: scripts/bench.sh [QUICK=1]
-#   full:  variants base global series series-1bucket (release config),
-#          REPS (5) repetitions interleaved A B C D A B C D ...;
+#   full:  variants base global series (release config), REPS (5)
+#          repetitions interleaved A B C A B C ..., plus the bucket-count
+#          sweep series-bN for N in SWEEP ("0 4 12"; the series is N=8)
+#          in the same rounds for the first SWEEP_REPS (REPS) of them;
 #          writes bench/results/*.json, docs/RESULTS.md, docs/*.png
 #   QUICK: the -debug variants check already builds (amplifier off), one
 #          repetition, small sizes; writes work/bench-quick/ only
-# Env: SMP (vCPUs, default 2), REPS, MEM.
+# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -19,28 +21,34 @@ quick=0
 if [ "$quick" = 1 ]; then
 	variants=(base-debug global-debug series-debug)
 	reps=${REPS:-1} mode=quick out=$WORK/bench-quick docs=$WORK/bench-quick
+	sweep=() sweep_reps=0
 else
-	variants=(base global series series-1bucket)
+	variants=(base global series)
 	reps=${REPS:-5} mode=full out=$ROOT/bench/results docs=$ROOT/docs
+	read -ra sweep <<<"${SWEEP-0 4 12}"
+	sweep=("${sweep[@]/#/series-b}")
+	sweep_reps=${SWEEP_REPS:-$reps}
 fi
 need_tool python3
 need_tool gnuplot
 export SMP=${SMP:-2}
 
-log "== bench: $mode, ${variants[*]}, $reps reps, -smp $SMP"
+log "== bench: $mode, ${variants[*]}, $reps reps; sweep ${sweep[*]:-none}, $sweep_reps reps; -smp $SMP"
 "$S/deps.sh"
 "$S/tree.sh"
 "$S/selftests.sh"
 "$S/bench-build.sh"
 "$S/initramfs.sh"
-for v in "${variants[@]}"; do "$S/build.sh" "$v"; done
+for v in "${variants[@]}" "${sweep[@]}"; do "$S/build.sh" "$v"; done
 
 mkdir -p "$out" "$docs"
 raw=$WORK/bench-raw-$mode
 rm -rf "$raw"
 mkdir -p "$raw"
 for ((r = 1; r <= reps; r++)); do
-	for v in "${variants[@]}"; do
+	round=("${variants[@]}")
+	[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
+	for v in "${round[@]}"; do
 		name=bench-$mode-$v-$r
 		APPEND="harness.bench=$mode" "$S/boot.sh" "$v" bench "$name" ||
 			die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
@@ -51,7 +59,7 @@ for ((r = 1; r <= reps; r++)); do
 done
 
 # Lock table size from each variant's vmlinux.
-for v in "${variants[@]}"; do
+for v in "${variants[@]}" "${sweep[@]}"; do
 	aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
 		awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
 			printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'

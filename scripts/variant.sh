@@ -7,7 +7,7 @@ variant_base_ref() {
 	case "$v" in
 		base) echo base ;;
 		series) echo "${SERIES_REF:-series}" ;;
-		series-1bucket) echo series ;;
+		series-b[0-9]*) echo series ;;
 		matrix-*)
 			case "${v##*-}" in
 				base|series) variant_base_ref "${v##*-}" ;;
@@ -27,10 +27,10 @@ variant_base_ref() {
 }
 
 # Check out branch v/VARIANT: the patch level, plus the test-only race
-# window amplifier for -debug variants, plus a one-bucket table for
-# series-1bucket.
+# window amplifier for -debug variants, plus a 2^N-bucket lock table for
+# series-bN (the bucket-count sweep of 'make bench'; the series has N=8).
 variant_checkout() {
-	local v=$1 ref
+	local v=$1 ref bits mte_c
 	ref=$(variant_base_ref "$v")
 	[ -n "$ref" ] || die "variant $v: no such commit (is the series applied? run scripts/tree.sh)"
 	git -C "$KTREE" checkout -q -f -B "v/$v" "$ref"
@@ -40,11 +40,18 @@ variant_checkout() {
 				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
 				die "tests/race-window.patch does not apply to $v (log: $LOGS/am-race-window.log)"
 			} ;;
-		series-1bucket)
-			sed -i 's/^#define MTE_TAG_LOCK_BITS.*/#define MTE_TAG_LOCK_BITS\t0/' "$KTREE/arch/arm64/kernel/mte.c"
-			grep -q 'MTE_TAG_LOCK_BITS	0' "$KTREE/arch/arm64/kernel/mte.c" ||
-				die "series-1bucket: MTE_TAG_LOCK_BITS not found in mte.c"
+		series-b[0-9]*)
+			bits=${v#series-b}
+			mte_c=$KTREE/arch/arm64/kernel/mte.c
+			case "$bits" in *[!0-9]*) die "variant $v: bucket bits must be a number" ;; esac
+			grep -q '^#define MTE_TAG_LOCK_BITS' "$mte_c" || die "$v: MTE_TAG_LOCK_BITS not found in $mte_c"
+			sed -i "s/^#define MTE_TAG_LOCK_BITS.*/#define MTE_TAG_LOCK_BITS\t$bits/" "$mte_c"
+			if [ "$bits" = 0 ]; then
+				# hash_long(x, 0) would shift a u64 by 64: one bucket is index 0
+				sed -i 's/hash_long(page_to_pfn(page), MTE_TAG_LOCK_BITS)/0/' "$mte_c"
+				grep -q 'unsigned long idx = 0;' "$mte_c" || die "$v: bucket hash not found in $mte_c"
+			fi
 			git -C "$KTREE" -c user.name=bench -c user.email=bench@localhost \
-				commit -q -am "bench: one-bucket tag lock table" ;;
+				commit -q -am "bench: $((1 << bits))-bucket tag lock table" ;;
 	esac
 }
