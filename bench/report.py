@@ -121,6 +121,14 @@ def main():
           "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "
           "so absolute times are emulation times; compare ratios.", ""]
     md += table(rows, main_vs, base)
+    sh = {r["workload"]: r for r in rows if r["smp"] == smp and r["workload"] in ("kvm-shared", "kvm-private")}
+    if len(sh) == 2:
+        md += ["", "The unpatched and global kernels refuse a MAP_SHARED MTE memslot "
+               "(`kvm-shared` above), so the shared memslot is compared with the private "
+               "one on the same kernel: " + ", ".join(
+                   "%s %s" % (v, ratio(sh["kvm-shared"]["v"].get(v, {}),
+                                       sh["kvm-private"]["v"].get(v, {})))
+                   for v in variants) + " (kvm-shared / kvm-private)."]
     if sweep_vs:
         md += ["", "## Bucket-count sweep", "",
                "The series with `MTE_TAG_LOCK_BITS` = N (`series-bN`, built by "
@@ -156,7 +164,7 @@ def main():
     with open(os.path.join(a.docs, "RESULTS.md"), "w") as fh:
         fh.write("\n".join(md) + "\n")
     with open(os.path.join(a.docs, "results-summary.txt"), "w") as fh:
-        fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd)) + "\n")
+        fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd, syms)) + "\n")
 
 
 def table(rows, vs, base, only=None):
@@ -174,18 +182,33 @@ def table(rows, vs, base, only=None):
     return out
 
 
-def summary_lines(rows, variants, base, params, cmd):
-    """A short summary for the cover letter."""
-    out = ["Measurements (%s; QEMU TCG, ratios to %s medians):" % (cmd, base)]
+def summary_lines(rows, variants, base, params, cmd, syms=()):
+    """The cover letter's performance paragraph."""
+    main_vs = [v for v in variants[1:] if not v.startswith(SWEEP_PREFIX)]
+    sweep_vs = [v for v in variants if v.startswith(SWEEP_PREFIX)]
+    out = ["Performance (%s, docs/RESULTS.md; QEMU TCG, so compare ratios:" % cmd,
+           "median time per page relative to the unpatched kernel, 1.00 = no cost):", ""]
     for r in rows:
         rats = ["%s %s" % (column(v), ratio(r["v"].get(v, {}), r["v"].get(base, {})))
-                for v in variants[1:]]
-        out.append("  %-9s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
-    out.append("Model (hold %.1f us, fault %.1f us): throughput at 256 CPUs, "
-               "global %.0f%%, hashed %.0f%% of contention-free." % (
-                   params["hold_ns"] / 1e3, params["fault_ns"] / 1e3,
-                   100 * model.efficiency(params, 256, 1),
-                   100 * model.efficiency(params, 256, params["buckets"])))
+                for v in main_vs]
+        out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
+    if sweep_vs:
+        out += ["", "Bucket-count sweep (same ratio; series = 256 buckets):", ""]
+        for r in rows:
+            if r["workload"] in ("bucket", "spread", "touch") and r["n"] == r["smp"]:
+                rats = ["%d: %s" % (1 << int(v[len(SWEEP_PREFIX):]),
+                                    ratio(r["v"].get(v, {}), r["v"].get(base, {})))
+                        for v in sweep_vs]
+                out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
+    if syms:
+        out += ["", "Lock table (vmlinux): " + ", ".join(
+            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + "."]
+    out += ["", "Model (bench/model.py; hold %.1f us, fault %.1f us from this run):"
+            % (params["hold_ns"] / 1e3, params["fault_ns"] / 1e3),
+            "throughput at 256 CPUs is %.0f%% of contention-free with the global"
+            % (100 * model.efficiency(params, 256, 1)),
+            "lock and %.0f%% with 256 buckets."
+            % (100 * model.efficiency(params, 256, params["buckets"]))]
     return out
 
 
