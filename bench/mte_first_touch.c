@@ -18,8 +18,8 @@
  *   mte_first_touch spread P PAGES REPS   the same with pfns picked
  *                                         regardless of bucket (control)
  *
- * bucket/spread populate a pool of untagged memfd pages (512 per page
- * needed) through a mapping without PROT_MTE, read their pfns from
+ * bucket/spread allocate a pool of untagged memfd pages (512 per page
+ * needed) with fallocate(), map it without PROT_MTE, read the pfns from
  * /proc/self/pagemap (root), and pick pages by hash_long(pfn, 8), the
  * series' bucket function (include/linux/hash.h, 64-bit): pfns equal in
  * the top 8 bits of the hash share a bucket for every table of 2^b <= 256
@@ -92,30 +92,34 @@ static void touch_list(char *map, const long *idx, long pages)
  */
 static long pick_pages(int fd, long pool, long want, int same_bucket, long *idx)
 {
-	char *p = mmap(NULL, pool * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = mmap(NULL, pool * PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, 0);
+	unsigned long long *pfn = calloc(pool, sizeof(*pfn));
+	unsigned long long b0 = 0, mask = (1ULL << 55) - 1;
+	size_t len = pool * sizeof(*pfn);
 	int pm = open("/proc/self/pagemap", O_RDONLY);
-	unsigned long long e, b0 = 0;
 	long i, n = 0;
 
-	if (p == MAP_FAILED || pm < 0)
+	if (p == MAP_FAILED || !pfn || pm < 0)
 		die("pool");
-	touch_pages(p, pool);
+	/* fallocate() allocated the pages; MAP_POPULATE mapped them untagged */
+	if (pread(pm, pfn, len, (unsigned long)p / PAGE_SZ * sizeof(*pfn)) != (ssize_t)len)
+		die("pagemap");
 	for (i = 0; i < pool && n < want; i++) {
 		unsigned long long b;
 
-		if (pread(pm, &e, sizeof(e), ((unsigned long)p / PAGE_SZ + i) * sizeof(e)) != sizeof(e))
-			die("pagemap");
-		if (!(e >> 63) || !(e & ((1ULL << 55) - 1))) {
+		if (!(pfn[i] >> 63) || !(pfn[i] & mask)) {
 			fprintf(stderr, "pagemap: no pfn (not root?)\n");
 			exit(1);
 		}
-		b = ((e & ((1ULL << 55) - 1)) * GOLDEN_RATIO_64) >> (64 - BUCKET_BITS);
+		b = ((pfn[i] & mask) * GOLDEN_RATIO_64) >> (64 - BUCKET_BITS);
 		if (i == 0)
 			b0 = b;
 		if (same_bucket ? b == b0 : i % POOL_PER_PAGE == 0)
 			idx[n++] = i;
 	}
 	close(pm);
+	free(pfn);
 	munmap(p, pool * PAGE_SZ);
 	return n;
 }
@@ -222,6 +226,8 @@ int main(int argc, char **argv)
 		} else if (picked) {
 			long want = procs * pages;
 
+			if (fallocate(fd, 0, 0, size))
+				die("fallocate");
 			if (pick_pages(fd, size / PAGE_SZ, want, !strcmp(w, "bucket"), idx) < want) {
 				fprintf(stderr, "%s: found fewer than %ld pages\n", w, want);
 				return 1;
