@@ -9,7 +9,8 @@
 #          writes bench/results/*.json, docs/RESULTS.md, docs/*.png
 #   QUICK: the -debug variants check already builds (amplifier off), one
 #          repetition, small sizes; writes work/bench-quick/ only
-# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM.
+# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM;
+#      REPORT_ONLY=1 remakes the reports from the last run's raw records.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -34,36 +35,48 @@ need_tool gnuplot
 export SMP=${SMP:-2}
 
 log "== bench: $mode, ${variants[*]}, $reps reps; sweep ${sweep[*]:-none}, $sweep_reps reps; -smp $SMP"
-"$S/deps.sh"
-"$S/tree.sh"
-"$S/selftests.sh"
-"$S/bench-build.sh"
-"$S/initramfs.sh"
-for v in "${variants[@]}" "${sweep[@]}"; do "$S/build.sh" "$v"; done
-
-mkdir -p "$out" "$docs"
 raw=$WORK/bench-raw-$mode
-rm -rf "$raw"
-mkdir -p "$raw"
-for ((r = 1; r <= reps; r++)); do
-	round=("${variants[@]}")
-	[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
-	for v in "${round[@]}"; do
-		name=bench-$mode-$v-$r
-		APPEND="harness.bench=$mode" "$S/boot.sh" "$v" bench "$name" ||
-			die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
-		tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
-			sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"
-		log "[$v rep $r] $(wc -l <"$raw/$v.jsonl") records so far"
-	done
-done
+mkdir -p "$out" "$docs"
 
-# Lock table size from each variant's vmlinux.
-for v in "${variants[@]}" "${sweep[@]}"; do
-	aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
-		awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
-			printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'
-done >"$raw/symbols.jsonl"
+# Build every variant, boot each REPS times interleaved, collect the records
+# and the lock table sizes into $raw.
+measure() {
+	local r v name round
+	"$S/deps.sh"
+	"$S/tree.sh"
+	"$S/selftests.sh"
+	"$S/bench-build.sh"
+	"$S/initramfs.sh"
+	for v in "${variants[@]}" "${sweep[@]}"; do "$S/build.sh" "$v"; done
+	rm -rf "$raw"
+	mkdir -p "$raw"
+	echo "$reps" >"$raw/reps"
+	for ((r = 1; r <= reps; r++)); do
+		round=("${variants[@]}")
+		[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
+		for v in "${round[@]}"; do
+			name=bench-$mode-$v-$r
+			APPEND="harness.bench=$mode" "$S/boot.sh" "$v" bench "$name" ||
+				die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
+			tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
+				sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"
+			log "[$v rep $r] $(wc -l <"$raw/$v.jsonl") records so far"
+		done
+	done
+	for v in "${variants[@]}" "${sweep[@]}"; do
+		aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
+			awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
+				printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'
+	done >"$raw/symbols.jsonl"
+}
+
+if [ "${REPORT_ONLY:-0}" = 1 ]; then
+	# Remake the tables, model and plots from the last run's records.
+	[ -s "$raw/symbols.jsonl" ] || die "REPORT_ONLY=1: no records of a $mode run in $raw"
+	reps=$(cat "$raw/reps")
+else
+	measure
+fi
 
 python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
 	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$SMP REPS=$reps)"
