@@ -138,6 +138,7 @@ def main():
                "no tag lock), yet its ratios to %s range over %.2f-%.2f in this run; "
                "ratios inside that band are emulation noise, not a cost of the lock."
                % (base, min(noise), max(noise))]
+    md += run_order_notes(allrecs, variants)
     counts = sorted({s_["reps"] for r in rows for s_ in r["v"].values() if "reps" in s_})
     boots = sorted({r["boot"] for r in allrecs if r.get("boot")})
     md += ["", "Samples per cell: %s (over %d interleaved boots; stage 1 workloads run "
@@ -187,6 +188,34 @@ def main():
         fh.write("\n".join(md) + "\n")
     with open(os.path.join(a.docs, "results-summary.txt"), "w") as fh:
         fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd, syms)) + "\n")
+
+
+def run_order_notes(recs, variants):
+    """Flag a run position within a boot that is slow on every kernel alike:
+    a run-order effect of the setup, not a cost of any lock."""
+    out = []
+    wls = sorted({(r["workload"], r.get("procs", r.get("vcpus", 1))) for r in recs})
+    for w, n in wls:
+        per_v = {}
+        for v in variants:
+            by_boot = {}
+            for r in recs:
+                if r["variant"] == v and r["workload"] == w and \
+                        r.get("procs", r.get("vcpus", 1)) == n and "ns_per_page" in r:
+                    by_boot.setdefault(r["boot"], {})[r["rep"]] = r["ns_per_page"]
+            for k in range(3):
+                rat = [b[k] / statistics.mean([x for j, x in b.items() if j != k])
+                       for b in by_boot.values() if len(b) >= 3 and k in b]
+                if rat:
+                    per_v.setdefault(k, {})[v] = statistics.median(rat)
+        for k, rv in per_v.items():
+            if len(rv) == len(variants) and min(rv.values()) > 2:
+                out += ["", "Run order: in every boot, run %d of `%s` n=%d takes %.1f-%.1fx "
+                        "the mean of the other runs on every kernel, %s included (median per "
+                        "boot), so it is an effect of the setup, not of a lock; it widens "
+                        "that row's min-max." % (k + 1, w, n, min(rv.values()),
+                                                 max(rv.values()), variants[0])]
+    return out
 
 
 def table(rows, vs, base, only=None):
