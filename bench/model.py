@@ -51,13 +51,22 @@ def params_from(rows, base, smp):
 CPUS = [2, 4, 8, 16, 32, 64, 128, 256]
 
 
+SWEEP = (1, 16, 64, 256, 4096)
+
+
+def smallest_table(params, cpus=256, within=0.98):
+    """The smallest power-of-two bucket count within 2% of contention-free."""
+    return next(b for b in (2 ** k for k in range(16))
+                if efficiency(params, cpus, b) >= within)
+
+
 def write_dat(params, path):
     with open(path, "w") as fh:
-        fh.write("# cpus global_eff hashed_eff  (hold %.1f ns, fault %.1f ns)\n"
-                 % (params["hold_ns"], params["fault_ns"]))
+        fh.write("cpus " + " ".join("%d-bucket%s" % (b, "=global" if b == 1 else "s")
+                                    for b in SWEEP) + "\n")
         for n in CPUS:
-            fh.write("%d %.4f %.4f\n" % (n, efficiency(params, n, 1),
-                                         efficiency(params, n, params["buckets"])))
+            fh.write("%d %s\n" % (n, " ".join("%.4f" % efficiency(params, n, b)
+                                               for b in SWEEP)))
 
 
 def markdown(params, cmd):
@@ -78,8 +87,7 @@ def markdown(params, cmd):
             "| buckets | efficiency |", "| --- | --- |"]
     for b in (1, 16, 64, 256, 1024, 4096):
         out.append("| %d | %.1f%% |" % (b, 100 * efficiency(params, 256, b)))
-    best = next(b for b in (2 ** k for k in range(13))
-                if efficiency(params, 256, b) >= 0.98)
+    best = smallest_table(params)
     out += ["", "Smallest power-of-two table within 2%% of contention-free at 256 CPUs "
             "with these parameters: %d buckets (%d bytes at one 64-byte cache line each)."
             % (best, 64 * best)]

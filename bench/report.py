@@ -278,8 +278,9 @@ def summary_lines(rows, variants, base, params, cmd, syms=()):
             % (params["hold_ns"] / 1e3, params["fault_ns"] / 1e3),
             "throughput at 256 CPUs is %.0f%% of contention-free with the global"
             % (100 * model.efficiency(params, 256, 1)),
-            "lock and %.0f%% with 256 buckets."
-            % (100 * model.efficiency(params, 256, params["buckets"]))]
+            "lock and %.0f%% with 256 buckets; the smallest table within 2%% of"
+            % (100 * model.efficiency(params, 256, params["buckets"])),
+            "contention-free at 256 CPUs has %d buckets." % model.smallest_table(params)]
     return out
 
 
