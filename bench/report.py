@@ -10,6 +10,7 @@ import glob
 import json
 import os
 import statistics
+import textwrap
 
 import model
 
@@ -193,7 +194,7 @@ def main():
     with open(os.path.join(a.docs, "RESULTS.md"), "w") as fh:
         fh.write("\n".join(md) + "\n")
     with open(os.path.join(a.docs, "results-summary.txt"), "w") as fh:
-        fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd, syms)) + "\n")
+        fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd, syms, allrecs)) + "\n")
 
 
 def run_order_notes(recs, variants):
@@ -239,7 +240,7 @@ def table(rows, vs, base, only=None):
     return out
 
 
-def summary_lines(rows, variants, base, params, cmd, syms=()):
+def summary_lines(rows, variants, base, params, cmd, syms=(), recs=()):
     """The cover letter's performance paragraph."""
     main_vs = [v for v in variants[1:] if not v.startswith(SWEEP_PREFIX)]
     sweep_vs = [v for v in variants if v.startswith(SWEEP_PREFIX)]
@@ -271,9 +272,11 @@ def summary_lines(rows, variants, base, params, cmd, syms=()):
                                     ratio(r["v"].get(v, {}), r["v"].get(base, {})))
                         for v in sweep_vs]
                 out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
+    for note in run_order_notes(recs, variants):
+        out += textwrap.wrap(note, 72, break_on_hyphens=False) if note else [""]
     if syms:
-        out += ["", "Lock table (vmlinux): " + ", ".join(
-            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + "."]
+        out += [""] + textwrap.wrap("Lock table (nm -S vmlinux): " + ", ".join(
+            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + ".", 72, break_on_hyphens=False)
     out += ["", "Model (bench/model.py; hold %.1f us, fault %.1f us from this run):"
             % (params["hold_ns"] / 1e3, params["fault_ns"] / 1e3),
             "throughput at 256 CPUs is %.0f%% of contention-free with the global"
