@@ -128,7 +128,7 @@ static long pick_pages(int fd, long pool, long want, int same_bucket, long *idx)
  * P processes, each touching its own PAGES pages (contiguous, or from
  * @idx when it is not NULL); returns ns per page.
  */
-static double run_procs(int fd, char *map, int procs, long pages, int refault,
+static double run_procs(char *map, int procs, long pages, int refault,
 			const long *idx)
 {
 	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
@@ -167,7 +167,6 @@ static double run_procs(int fd, char *map, int procs, long pages, int refault,
 		if (s->ns[i] > worst)
 			worst = s->ns[i];
 	munmap(s, sizeof(*s));
-	(void)fd;
 	/* aggregate: wall time of the slowest process over all pages */
 	return (double)worst / (pages * procs);
 }
@@ -235,7 +234,7 @@ int main(int argc, char **argv)
 			map = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_MTE, MAP_SHARED, fd, 0);
 			if (map == MAP_FAILED)
 				die("mmap");
-			ns = run_procs(fd, map, procs, pages, 0, idx);
+			ns = run_procs(map, procs, pages, 0, idx);
 		} else {
 			int prot = PROT_READ | PROT_WRITE;
 
@@ -244,7 +243,7 @@ int main(int argc, char **argv)
 			map = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
 			if (map == MAP_FAILED)
 				die("mmap");
-			ns = run_procs(fd, map, procs, pages, !strcmp(w, "refault"), NULL);
+			ns = run_procs(map, procs, pages, !strcmp(w, "refault"), NULL);
 		}
 		munmap(map, size);
 		printf("{\"workload\":\"%s\",\"procs\":%d,\"pages\":%ld,\"rep\":%d,\"ns_per_page\":%.1f}\n",

@@ -21,18 +21,21 @@ COLUMNS = {  # which build stands for which column
 SWEEP_PREFIX = "series-b"  # series-bN: the series with 2^N buckets
 
 
+def buckets(v):
+    """Bucket count of a sweep variant series-bN, else None."""
+    return 1 << int(v[len(SWEEP_PREFIX):]) if v.startswith(SWEEP_PREFIX) else None
+
+
 def column(v):
-    if v.startswith(SWEEP_PREFIX):
-        n = 1 << int(v[len(SWEEP_PREFIX):])
+    n = buckets(v)
+    if n:
         return "hashed, %d bucket%s" % (n, "" if n == 1 else "s")
     return COLUMNS[v]
 
 
 def order(v):
     """base, global, series, then the sweep by bucket count."""
-    if v.startswith(SWEEP_PREFIX):
-        return (1, int(v[len(SWEEP_PREFIX):]))
-    return (0, list(COLUMNS).index(v))
+    return (1, buckets(v)) if buckets(v) else (0, list(COLUMNS).index(v))
 
 
 def load(raw):
@@ -45,9 +48,13 @@ def load(raw):
     return recs
 
 
+def count(r):
+    """Processes (stage 1) or vCPUs (stage 2) of a record."""
+    return r.get("procs", r.get("vcpus", 1))
+
+
 def key(r):
-    n = r.get("procs", r.get("vcpus", 1))
-    return (r["workload"], n, r["pages"], r["smp"])
+    return (r["workload"], count(r), r["pages"], r["smp"])
 
 
 def summarise(recs):
@@ -73,10 +80,34 @@ def fmt(s):
     return "%.0f [%.0f-%.0f]" % (s["median"], s["min"], s["max"])
 
 
-def ratio(s, b):
+def ratio_value(s, b):
     if "median" not in s or "median" not in b or not b["median"]:
-        return "-"
-    return "%.2f" % (s["median"] / b["median"])
+        return None
+    return s["median"] / b["median"]
+
+
+def ratio(s, b):
+    x = ratio_value(s, b)
+    return "-" if x is None else "%.2f" % x
+
+
+def noise_band(rows, variants, base, smp):
+    """Ratios of `notag`, which runs the same code on every kernel: the
+    run's noise floor, as (lowest, highest), or None."""
+    xs = [ratio_value(r["v"].get(v, {}), r["v"].get(base, {}))
+          for r in rows if r["workload"] == "notag" and r["smp"] == smp for v in variants[1:]]
+    xs = [x for x in xs if x is not None]
+    return (min(xs), max(xs)) if xs else None
+
+
+def shared_vs_private(rows, variants, smp):
+    """kvm-shared / kvm-private median on each kernel that ran both."""
+    sh = {r["workload"]: r["v"] for r in rows
+          if r["smp"] == smp and r["workload"] in ("kvm-shared", "kvm-private")}
+    if len(sh) < 2:
+        return {}
+    return {v: ratio(sh["kvm-shared"].get(v, {}), sh["kvm-private"].get(v, {}))
+            for v in variants if "median" in sh["kvm-shared"].get(v, {})}
 
 
 def main():
@@ -131,34 +162,31 @@ def main():
           "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "
           "so absolute times are emulation times; compare ratios.", ""]
     md += table(rows, main_vs, base)
-    noise = [float(ratio(r["v"].get(v, {}), r["v"].get(base, {})))
-             for r in rows if r["workload"] == "notag" and r["smp"] == smp
-             for v in variants[1:] if ratio(r["v"].get(v, {}), r["v"].get(base, {})) != "-"]
+    noise = noise_band(rows, variants, base, smp)
     if noise:
         md += ["", "Noise floor: `notag` runs the same code on every kernel (no PROT_MTE, "
                "no tag lock), yet its ratios to %s range over %.2f-%.2f in this run; "
                "ratios inside that band are emulation noise, not a cost of the lock."
-               % (base, min(noise), max(noise))]
+               % ((base,) + noise)]
     smps = sorted({r["smp"] for r in allrecs})
     if max(smps) < 16:
         md += ["", "Not measured: the stage 1 and stage 2 scaling at `-smp 16`.  The records "
                "here are from -smp %s only; no host with 16 or more cores was available "
                "to this project.  `SMP=16 make bench` runs the same scripts unchanged on one, "
                "and this file then gains its rows." % "/".join(str(x) for x in smps)]
-    md += run_order_notes(allrecs, variants)
+    order_notes = run_order_notes(allrecs, variants)
+    md += order_notes
     counts = sorted({s_["reps"] for r in rows for s_ in r["v"].values() if "reps" in s_})
     boots = sorted({r["boot"] for r in allrecs if r.get("boot")})
     md += ["", "Samples per cell: %s (over %d interleaved boots; stage 1 workloads run "
            "several times per boot, the KVM ones once)." % (
                "-".join(str(c) for c in (counts[0], counts[-1])) if counts else "0", len(boots))]
-    sh = {r["workload"]: r for r in rows if r["smp"] == smp and r["workload"] in ("kvm-shared", "kvm-private")}
-    if len(sh) == 2:
+    svp = shared_vs_private(rows, variants, smp)
+    if svp:
         md += ["", "The unpatched and global kernels refuse a MAP_SHARED MTE memslot "
                "(`kvm-shared` above), so the shared memslot is compared with the private "
                "one on the same kernel: " + ", ".join(
-                   "%s %s" % (v, ratio(sh["kvm-shared"]["v"].get(v, {}),
-                                       sh["kvm-private"]["v"].get(v, {})))
-                   for v in variants) + " (kvm-shared / kvm-private)."]
+                   "%s %s" % (v, x) for v, x in svp.items()) + " (kvm-shared / kvm-private)."]
     if sweep_vs:
         md += ["", "## Bucket-count sweep", "",
                "The series with `MTE_TAG_LOCK_BITS` = N (`series-bN`, built by "
@@ -194,21 +222,22 @@ def main():
     with open(os.path.join(a.docs, "RESULTS.md"), "w") as fh:
         fh.write("\n".join(md) + "\n")
     with open(os.path.join(a.docs, "results-summary.txt"), "w") as fh:
-        fh.write("\n".join(summary_lines(rows, variants, base, params, a.cmd, syms, allrecs)) + "\n")
+        fh.write("\n".join(summary_lines(rows, variants, base, smp, params, a.cmd, syms,
+                                         order_notes)) + "\n")
 
 
 def run_order_notes(recs, variants):
     """Flag a run position within a boot that is slow on every kernel alike:
     a run-order effect of the setup, not a cost of any lock."""
     out = []
-    wls = sorted({(r["workload"], r.get("procs", r.get("vcpus", 1))) for r in recs})
+    wls = sorted({(r["workload"], count(r)) for r in recs})
     for w, n in wls:
         per_v = {}
         for v in variants:
             by_boot = {}
             for r in recs:
-                if r["variant"] == v and r["workload"] == w and \
-                        r.get("procs", r.get("vcpus", 1)) == n and "ns_per_page" in r:
+                if r["variant"] == v and r["workload"] == w and count(r) == n \
+                        and "ns_per_page" in r:
                     by_boot.setdefault(r["boot"], {})[r["rep"]] = r["ns_per_page"]
             for k in range(3):
                 rat = [b[k] / statistics.mean([x for j, x in b.items() if j != k])
@@ -240,49 +269,50 @@ def table(rows, vs, base, only=None):
     return out
 
 
-def summary_lines(rows, variants, base, params, cmd, syms=(), recs=()):
+def wrap(text):
+    return textwrap.wrap(text, 72, break_on_hyphens=False)
+
+
+def summary_lines(rows, variants, base, smp, params, cmd, syms, order_notes):
     """The cover letter's performance paragraph."""
     main_vs = [v for v in variants[1:] if not v.startswith(SWEEP_PREFIX)]
     sweep_vs = [v for v in variants if v.startswith(SWEEP_PREFIX)]
     out = ["Performance (%s, docs/RESULTS.md; QEMU TCG, so compare ratios:" % cmd,
            "median time per page relative to the unpatched kernel, 1.00 = no cost):", ""]
-    priv = {r["n"]: r for r in rows if r["workload"] == "kvm-private"}
+    svp = shared_vs_private(rows, main_vs, smp)
     for r in rows:
+        if r["smp"] != smp:
+            continue
         rats = ["%s %s" % (column(v), ratio(r["v"].get(v, {}), r["v"].get(base, {})))
                 for v in main_vs]
-        if r["workload"] == "kvm-shared" and "median" not in r["v"].get(base, {}) \
-                and r["n"] in priv:
+        if r["workload"] == "kvm-shared" and "median" not in r["v"].get(base, {}) and svp:
             rats = ["refused by %s; vs kvm-private on the same kernel: " % base + ", ".join(
-                "%s %s" % (column(v), ratio(r["v"].get(v, {}), priv[r["n"]]["v"].get(v, {})))
-                for v in main_vs if "median" in r["v"].get(v, {}))]
+                "%s %s" % (column(v), x) for v, x in svp.items())]
         out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
-    noise = [float(x) for r in rows if r["workload"] == "notag"
-             for x in (ratio(r["v"].get(v, {}), r["v"].get(base, {})) for v in variants[1:])
-             if x != "-"]
+    noise = noise_band(rows, variants, base, smp)
     if noise:
         out += ["", "notag runs the same code on every kernel; its ratios (%.2f-%.2f) are"
-                % (min(noise), max(noise)),
+                % noise,
                 "the noise floor of this emulated 2-vCPU setup (docs/RESULTS.md has"
                 " min/max)."]
     if sweep_vs:
         out += ["", "Bucket-count sweep (same ratio; series = 256 buckets):", ""]
         for r in rows:
-            if r["workload"] in ("bucket", "spread", "touch") and r["n"] == r["smp"]:
-                rats = ["%d: %s" % (1 << int(v[len(SWEEP_PREFIX):]),
-                                    ratio(r["v"].get(v, {}), r["v"].get(base, {})))
+            if r["workload"] in ("bucket", "spread", "touch") and r["n"] == r["smp"] == smp:
+                rats = ["%d: %s" % (buckets(v), ratio(r["v"].get(v, {}), r["v"].get(base, {})))
                         for v in sweep_vs]
                 out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
-    for note in run_order_notes(recs, variants):
-        out += textwrap.wrap(note, 72, break_on_hyphens=False) if note else [""]
+    for note in order_notes:
+        out += wrap(note) if note else [""]
     if syms:
-        out += [""] + textwrap.wrap("Lock table (nm -S vmlinux): " + ", ".join(
-            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + ".", 72, break_on_hyphens=False)
+        out += [""] + wrap("Lock table (nm -S vmlinux): " + ", ".join(
+            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + ".")
     out += ["", "Model (bench/model.py; hold %.1f us, fault %.1f us from this run):"
             % (params["hold_ns"] / 1e3, params["fault_ns"] / 1e3),
             "throughput at 256 CPUs is %.0f%% of contention-free with the global"
             % (100 * model.efficiency(params, 256, 1)),
-            "lock and %.0f%% with 256 buckets; the smallest table within 2%% of"
-            % (100 * model.efficiency(params, 256, params["buckets"])),
+            "lock and %.0f%% with %d buckets; the smallest table within 2%% of"
+            % (100 * model.efficiency(params, 256, params["buckets"]), params["buckets"]),
             "contention-free at 256 CPUs has %d buckets." % model.smallest_table(params)]
     return out
 
