@@ -88,27 +88,19 @@ done < <(ksft_verdicts "$con" env)
 if "$S/boot.sh" "$v" check; then tap ok "$v: boots, runs the selftests, no kernel report"
 else tap fail "$v: boot/console (log: $LOGS/console-$v-check.log)"; fi
 con=$LOGS/console-$v-check.log
+# Listed emulation failures: SKIP if base failed as well, or if the entry
+# is timing-dependent (it may pass or fail on either kernel from run to run).
+env_failure() { # TAP-NAME TEST DIRECTIVE
+	if [ -n "${env_reason[$2]:-}" ] &&
+		{ [ "${base_verdict[$2]:-}" = "not ok" ] || [[ ${env_reason[$2]} == timing:* ]]; }; then
+		tap skip "$1" "fails under emulation (on $b: ${base_verdict[$2]:-not run}): ${env_reason[$2]}"
+	else
+		tap fail "$1" "${3#" # "}"
+	fi
+}
 for sect in all race; do
-	n=0
-	while IFS=$'\t' read -r verdict name directive; do
-		n=$((n + 1))
-		case "$verdict" in
-			ok) tap ok "$v: $name" ;;
-			skip) tap skip "$v: $name" "${directive#*# SKIP}" ;;
-			*)
-				# Listed emulation failures: SKIP if base failed as well,
-				# or if the entry is timing-dependent (it may pass or fail
-				# on either kernel from run to run).
-				if [ -n "${env_reason[$name]:-}" ] &&
-					{ [ "${base_verdict[$name]:-}" = "not ok" ] ||
-					  [[ ${env_reason[$name]} == timing:* ]]; }; then
-					tap skip "$v: $name" "fails under emulation (on $b: ${base_verdict[$name]:-not run}): ${env_reason[$name]}"
-				else
-					tap fail "$v: $name" "$directive"
-				fi ;;
-		esac
-	done < <(ksft_verdicts "$con" "$sect")
-	if [ "$n" = 0 ]; then
+	KSFT_FAIL_HOOK=env_failure tap_ksft "$con" "$sect" "$v: "
+	if [ "$KSFT_N" = 0 ]; then
 		if [ "$sect" = race ] && [ "$have_series" = 0 ]; then
 			tap skip "$v: race tests" "patches/ is empty: the race tests come with the series"
 		else
@@ -116,7 +108,7 @@ for sect in all race; do
 		fi
 	fi
 done
-tr -d '\r' <"$con" | grep -E '^# .*rounds [0-9]+ page-rounds|^harness: race' || true
+console_summary "$con"
 
 if [ "$have_series" = 0 ]; then
 	tap skip "make bench QUICK=1" "patches/ is empty: no global or hashed variant"

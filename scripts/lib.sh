@@ -34,3 +34,30 @@ ksft_verdicts() { # LOG BEGIN-MARKER END-MARKER
 		sed -n -E 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)(.*)$/\1\t\2:\3\t\4/p' |
 		awk -F'\t' '{ v = $1; if (v == "ok" && $3 ~ /# SKIP/) v = "skip"; print v "\t" $2 "\t" $3 }'
 }
+
+# One TAP line per kselftest verdict in a console section (ksft_verdicts),
+# each named PREFIX + collection:test.  A failing test goes to the function
+# named by KSFT_FAIL_HOOK (arguments: TAP-NAME TEST DIRECTIVE; default
+# ksft_fail, a plain failure).  Sets KSFT_N to the number of verdicts.
+ksft_fail() { tap fail "$1" "${3#" # "}"; }
+tap_ksft() { # LOG SECTION [PREFIX]
+	local verdict name directive
+	KSFT_N=0
+	while IFS=$'\t' read -r verdict name directive; do
+		KSFT_N=$((KSFT_N + 1))
+		case "$verdict" in
+			ok) tap ok "${3:-}$name" ;;
+			skip) tap skip "${3:-}$name" "${directive#*# SKIP}" ;;
+			*) "${KSFT_FAIL_HOOK:-ksft_fail}" "${3:-}$name" "$name" "$directive" ;;
+		esac
+	done < <(ksft_verdicts "$1" "$2")
+}
+
+# The race tests' round counts and the amplifier's lines, and the tests
+# that used more than half of their time limit (guest/timeout's lines).
+console_summary() { # LOG
+	tr -d '\r' <"$1" | grep -E '^# .*rounds [0-9]+ page-rounds|^harness: race' || true
+	tr -d '\r' <"$1" | awk '$2 == "harness:" && $4 == "took" && $6 == "(limit" {
+		t = $5 + 0; l = $7 + 0
+		if (t * 2 > l) print "note: " $3 " took " t " s of its " l " s limit" }'
+}

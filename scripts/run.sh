@@ -16,16 +16,9 @@ log "== stage: boot and test"
 rc=0
 "$S/boot.sh" "$v" check || rc=1
 con=$LOGS/console-$v-check.log
-for sect in all race; do
-	while IFS=$'\t' read -r verdict name directive; do
-		case "$verdict" in
-			ok) tap ok "$name" ;;
-			skip) tap skip "$name" "${directive#*# SKIP}" ;;
-			*) tap fail "$name" "$directive" ;;
-		esac
-	done < <(ksft_verdicts "$con" "$sect")
-done
-tr -d '\r' <"$con" | grep -E '^# .*rounds [0-9]+ page-rounds|^harness: race' || true
+tap_ksft "$con" all
+tap_ksft "$con" race
+console_summary "$con"
 [ "$TAP_N" -gt 0 ] || { tap fail "no selftest results (console: $con)"; rc=1; }
 echo "console: $con"
 tap_summary || rc=1
