@@ -114,7 +114,7 @@ if [ "$have_series" = 0 ]; then
 	tap skip "make bench QUICK=1" "patches/ is empty: no global or hashed variant"
 elif [ "${SKIP_BENCH:-0}" != 1 ]; then
 	log "== stage: bench QUICK=1"
-	if "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"
+	if PREPARED=1 "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
 log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep; bisectability)"
