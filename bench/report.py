@@ -117,6 +117,7 @@ def main():
     ap.add_argument("--docs", required=True)
     ap.add_argument("--mode", required=True)
     ap.add_argument("--cmd", required=True)
+    ap.add_argument("--warmup", type=int, default=0)
     a = ap.parse_args()
 
     recs = load(a.raw)
@@ -160,7 +161,16 @@ def main():
           "Cells: median [min-max] ns per page over interleaved boots "
           "(A B C A B C ...); ratio = median / %s median from the same run." % base,
           "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "
-          "so absolute times are emulation times; compare ratios.", ""]
+          "so absolute times are emulation times; compare ratios.", "",
+          ("Warm-up: before the workloads each boot tags about 60% of the guest's free "
+           "memory once, untimed (`WARMUP=1`, bench/run-guest.sh).  Under TCG the first "
+           "tagging of memory that has never held tags in the boot is several times "
+           "slower, outside any lock; without the warm-up that cost lands on whichever "
+           "timed run first gets such memory."
+           if a.warmup else
+           "Warm-up off (`WARMUP=0`): the first tagging of memory that has never held "
+           "tags in the boot is several times slower under TCG and lands on whichever "
+           "timed run first gets such memory (see the run-order note, if any)."), ""]
     md += table(rows, main_vs, base)
     noise = noise_band(rows, variants, base, smp)
     if noise:

@@ -9,7 +9,9 @@
 #          writes bench/results/*.json, docs/RESULTS.md, docs/*.png
 #   QUICK: the -debug variants check already builds (amplifier off), one
 #          repetition, small sizes; writes work/bench-quick/ only
-# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM;
+# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM, WARMUP (1: the
+#      guest tags most of its free memory once before the workloads, see
+#      bench/run-guest.sh; 0: off);
 #      REPORT_ONLY=1 remakes the reports from the last run's raw records.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +35,7 @@ fi
 need_tool python3
 need_tool gnuplot
 export SMP=${SMP:-2}
+warmup=${WARMUP:-1}
 
 log "== bench: $mode, ${variants[*]}, $reps reps; sweep ${sweep[*]:-none}, $sweep_reps reps; -smp $SMP"
 raw=$WORK/bench-raw-$mode
@@ -54,12 +57,13 @@ measure() {
 	rm -rf "$raw"
 	mkdir -p "$raw"
 	echo "$reps" >"$raw/reps"
+	echo "$warmup" >"$raw/warmup"
 	for ((r = 1; r <= reps; r++)); do
 		round=("${variants[@]}")
 		[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
 		for v in "${round[@]}"; do
 			name=bench-$mode-$v-$r
-			APPEND="harness.bench=$mode" "$S/boot.sh" "$v" bench "$name" ||
+			APPEND="harness.bench=$mode$([ "$warmup" = 1 ] || echo -cold)" "$S/boot.sh" "$v" bench "$name" ||
 				die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
 			tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
 				sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"
@@ -77,11 +81,13 @@ if [ "${REPORT_ONLY:-0}" = 1 ]; then
 	# Remake the tables, model and plots from the last run's records.
 	[ -s "$raw/symbols.jsonl" ] || die "REPORT_ONLY=1: no records of a $mode run in $raw"
 	reps=$(cat "$raw/reps")
+	warmup=$(cat "$raw/warmup" 2>/dev/null || echo 0)
 else
 	measure
 fi
 
 python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
-	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$SMP REPS=$reps)"
+	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$SMP REPS=$reps WARMUP=$warmup)" \
+	--warmup "$warmup"
 (cd "$docs" && for g in "$ROOT"/bench/*.gp; do gnuplot "$g"; done)
 log "== bench done: $docs/RESULTS.md"
