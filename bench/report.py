@@ -163,14 +163,13 @@ def main():
           "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "
           "so absolute times are emulation times; compare ratios.", "",
           ("Warm-up: before the workloads each boot tags about 60% of the guest's free "
-           "memory once, untimed (`WARMUP=1`, bench/run-guest.sh).  Under TCG the first "
-           "tagging of memory that has never held tags in the boot is several times "
-           "slower, outside any lock; without the warm-up that cost lands on whichever "
-           "timed run first gets such memory."
+           "memory once, untimed (`WARMUP=1`, bench/run-guest.sh)."
            if a.warmup else
-           "Warm-up off (`WARMUP=0`): the first tagging of memory that has never held "
-           "tags in the boot is several times slower under TCG and lands on whichever "
-           "timed run first gets such memory (see the run-order note, if any)."), ""]
+           "No warm-up (`WARMUP=0`, the default): under TCG the first tagging of memory "
+           "that has never held tags in the boot is several times slower, outside any "
+           "lock, and lands on whichever timed run first gets such memory (see the "
+           "run-order note, if any).  A `WARMUP=1` run removed that but made whole runs "
+           "bimodal from boot to boot: docs/experiments/."), ""]
     md += table(rows, main_vs, base)
     noise = noise_band(rows, variants, base, smp)
     if noise:

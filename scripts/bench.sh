@@ -11,7 +11,7 @@
 #          repetition, small sizes; writes work/bench-quick/ only
 # Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM, WARMUP (1: the
 #      guest tags most of its free memory once before the workloads, see
-#      bench/run-guest.sh; 0: off);
+#      bench/run-guest.sh; 0, the default: off);
 #      REPORT_ONLY=1 remakes the reports from the last run's raw records.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +35,7 @@ fi
 need_tool python3
 need_tool gnuplot
 export SMP=${SMP:-2}
-warmup=${WARMUP:-1}
+warmup=${WARMUP:-0}
 
 log "== bench: $mode, ${variants[*]}, $reps reps; sweep ${sweep[*]:-none}, $sweep_reps reps; -smp $SMP"
 raw=$WORK/bench-raw-$mode
@@ -63,7 +63,7 @@ measure() {
 		[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
 		for v in "${round[@]}"; do
 			name=bench-$mode-$v-$r
-			APPEND="harness.bench=$mode$([ "$warmup" = 1 ] || echo -cold)" "$S/boot.sh" "$v" bench "$name" ||
+			APPEND="harness.bench=$mode$([ "$warmup" = 0 ] || echo -warm)" "$S/boot.sh" "$v" bench "$name" ||
 				die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
 			tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
 				sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"

@@ -5,7 +5,8 @@
 #   NAME:  log name, default VARIANT-TESTS
 # Env:   SMP (2), MEM (2048 MiB), BOOT_TIMEOUT (seconds, 2400),
 #        APPEND (extra kernel command line), EL2 (1: virtualization=on, the
-#        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM).
+#        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM),
+#        QEMU_ARGS (extra QEMU options, split on blanks).
 # Inputs: work/build/VARIANT/arch/arm64/boot/Image, work/initramfs.cpio.gz
 # Output: work/logs/console-NAME.log; exit 1 on a kernel WARN/BUG/lockdep
 #         report/panic or a hang (the offending lines are printed).
@@ -31,6 +32,7 @@ need_tool "$QEMU"
 "$QEMU" -machine virt,help 2>/dev/null | grep -q '^  mte=' ||
 	die "$QEMU has no MTE support (-machine virt,mte=on): install Debian's qemu-system-arm 7.2 or newer"
 
+read -ra qemu_args <<<"${QEMU_ARGS:-}"
 log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $console)"
 t=$(date +%s)
 set +e
@@ -38,7 +40,7 @@ timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-machine "virt,mte=on,virtualization=$([ "${EL2:-1}" = 1 ] && echo on || echo off),gic-version=3" \
 	-cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
-	-kernel "$img" -initrd "$initrd" \
+	-kernel "$img" -initrd "$initrd" "${qemu_args[@]}" \
 	-append "console=ttyAMA0 panic=-1 oops=panic harness.tests=$tests ${APPEND:-}" \
 	</dev/null >"$console" 2>&1
 rc=$?
