@@ -61,11 +61,8 @@ have_series=1
 
 # base-debug first: the race tests must catch the bug there, and the tests
 # in tests/ksft-env-failures give the verdicts the series is held to.
-declare -A env_reason=() base_verdict=()
-while IFS=$'\t' read -r t reason; do
-	case "$t" in ''|'#'*) continue ;; esac
-	env_reason[$t]=$reason
-done <"$ROOT/tests/ksft-env-failures"
+declare -A base_verdict=()
+load_env_failures
 "$S/build.sh" "$b"
 if "$S/boot.sh" "$b" race-env; then tap ok "$b: boots, no kernel report"
 else tap fail "$b: boot/console (log: $LOGS/console-$b-race-env.log)"; fi

@@ -12,18 +12,21 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 need_tool() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 (run 'make deps' or install it)"; }
 
 # TAP output for the harness's own verdicts; counts for the final line.
-TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
-tap() { # tap ok|fail|skip DESCRIPTION [REASON]
+# todo: an expected failure (TAP's TODO directive), not counted as failed.
+TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0 TAP_TODO=0
+tap() { # tap ok|fail|skip|todo DESCRIPTION [REASON]
 	TAP_N=$((TAP_N + 1))
 	case "$1" in
 		ok) TAP_PASS=$((TAP_PASS + 1)); echo "ok $TAP_N - $2" ;;
 		skip) TAP_SKIP=$((TAP_SKIP + 1)); echo "ok $TAP_N - $2 # SKIP ${3:-}" ;;
+		todo) TAP_TODO=$((TAP_TODO + 1)); echo "not ok $TAP_N - $2 # TODO ${3:-}" ;;
 		*) TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - $2${3:+ # $3}" ;;
 	esac
 }
 tap_summary() {
 	echo "1..$TAP_N"
-	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped"
+	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped$([ "$TAP_TODO" = 0 ] ||
+		echo ", $TAP_TODO known failures (TODO)")"
 	[ "$TAP_FAIL" = 0 ]
 }
 
@@ -33,6 +36,18 @@ ksft_verdicts() { # LOG BEGIN-MARKER END-MARKER
 	tr -d '\r' <"$1" | sed -n "/^harness: TAP begin $2\$/,/^harness: TAP end $2\$/p" |
 		sed -n -E 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)(.*)$/\1\t\2:\3\t\4/p' |
 		awk -F'\t' '{ v = $1; if (v == "ok" && $3 ~ /# SKIP/) v = "skip"; print v "\t" $2 "\t" $3 }'
+}
+
+# tests/ksft-env-failures: the existing selftests that fail under this
+# harness's emulation on the unpatched kernel too, with the reason.
+declare -A env_reason=()
+# shellcheck disable=SC2034 # env_reason is read by the sourcing scripts
+load_env_failures() {
+	local t reason
+	while IFS=$'\t' read -r t reason; do
+		case "$t" in ''|'#'*) continue ;; esac
+		env_reason[$t]=$reason
+	done <"$ROOT/tests/ksft-env-failures"
 }
 
 # One TAP line per kselftest verdict in a console section (ksft_verdicts),

@@ -16,8 +16,19 @@ log "== stage: boot and test"
 rc=0
 "$S/boot.sh" "$v" check || rc=1
 con=$LOGS/console-$v-check.log
-tap_ksft "$con" all
-tap_ksft "$con" race
+# A listed emulation failure is a TODO here (make check holds the series
+# to base's verdict for those); any other failure fails the run.
+load_env_failures
+# shellcheck disable=SC2317 # called through KSFT_FAIL_HOOK
+known_failure() { # TAP-NAME TEST DIRECTIVE
+	if [ -n "${env_reason[$2]:-}" ]; then
+		tap todo "$1" "fails under emulation on the unpatched kernel too (tests/ksft-env-failures): ${env_reason[$2]}"
+	else
+		tap fail "$1" "${3#" # "}"
+	fi
+}
+KSFT_FAIL_HOOK=known_failure tap_ksft "$con" all
+KSFT_FAIL_HOOK=known_failure tap_ksft "$con" race
 console_summary "$con"
 [ "$TAP_N" -gt 0 ] || { tap fail "no selftest results (console: $con)"; rc=1; }
 echo "console: $con"
