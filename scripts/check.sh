@@ -68,8 +68,12 @@ if "$S/boot.sh" "$b" race-env; then tap ok "$b: boots, no kernel report"
 else tap fail "$b: boot/console (log: $LOGS/console-$b-race-env.log)"; fi
 con=$LOGS/console-$b-race-env.log
 while IFS=$'\t' read -r verdict name directive; do
-	case "$verdict" in
-		"not ok") tap ok "$b: race detected by $name (the test fails on the unpatched kernel)" ;;
+	case "$verdict$directive" in
+		# A test stopped at its time limit detected nothing: not a
+		# detection (the unbounded waits in check_tag_init_race can hang
+		# on base; see the README).
+		"not ok"*"# TIMEOUT"*) tap skip "$b: $name" "did not finish on the unpatched kernel (${directive#" # "}): not counted as a detection" ;;
+		"not ok"*) tap ok "$b: race detected by $name (the test fails on the unpatched kernel)" ;;
 		*) tap fail "$b: $name did not detect the race on the unpatched kernel" "$verdict $directive" ;;
 	esac
 done < <(ksft_verdicts "$con" race)
