@@ -29,12 +29,22 @@ QEMU=${QEMU:-qemu-system-aarch64}
 need_tool "$QEMU"
 [ -f "$img" ] || die "missing kernel: $img (run scripts/build.sh $v)"
 [ -f "$initrd" ] || die "missing initramfs: $initrd (run scripts/initramfs.sh)"
+QEMU_MIN=${QEMU_MIN:-10.0}
+qv=$("$QEMU" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')
+dpkg --compare-versions "${qv:-0}" ge "$QEMU_MIN" ||
+	die "$QEMU is version ${qv:-unknown}, the harness needs $QEMU_MIN or newer (7.2 mis-emulates tag check faults and COPY_TAGS): run 'make deps' (qemu-system-arm from bookworm-backports)"
 "$QEMU" -machine virt,help 2>/dev/null | grep -q '^  mte=' ||
-	die "$QEMU has no MTE support (-machine virt,mte=on): install Debian's qemu-system-arm 7.2 or newer"
+	die "$QEMU has no MTE support (-machine virt,mte=on): run 'make deps' (qemu-system-arm from bookworm-backports)"
 
 read -ra qemu_args <<<"${QEMU_ARGS:-}"
 log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $console)"
 t=$(date +%s)
+# Progress: each kselftest verdict as it arrives, with the elapsed time.
+: >"$console"
+(tail -n +1 -s 2 -F "$console" 2>/dev/null | tr -d '\r' |
+	grep --line-buffered -E '^(not ok|ok) [0-9]+ selftests: |^harness: (TAP begin|race window)' |
+	while IFS= read -r line; do log "[$name] $line"; done) &
+progress=$!
 set +e
 timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-machine "virt,mte=on,virtualization=$([ "${EL2:-1}" = 1 ] && echo on || echo off),gic-version=3" \
@@ -45,10 +55,13 @@ timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	</dev/null >"$console" 2>&1
 rc=$?
 set -e
+sleep 2
+kill "$progress" 2>/dev/null || true
+pkill -P "$progress" 2>/dev/null || true
 log "[$name] guest exited after $(($(date +%s) - t))s (qemu rc $rc)"
 
 # A kernel report anywhere in the console fails the run.
-reports='(WARNING:|BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|KASAN:|UBSAN:|INFO: task .* blocked|soft lockup|hard LOCKUP|suspicious RCU usage)'
+reports='(Out of memory|invoked oom-killer|detected stalls? on CPUs|self-detected stall|WARNING:|BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|KASAN:|UBSAN:|INFO: task .* blocked|soft lockup|hard LOCKUP|suspicious RCU usage)'
 if grep -Eq "$reports" "$console"; then
 	echo "ERROR: [$name] kernel report in $console:" >&2
 	grep -En -A3 "$reports" "$console" | head -n 40 >&2

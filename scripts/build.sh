@@ -7,6 +7,7 @@
 #   base-debug    base + tests/race-window.patch, debug config
 #   series-debug  series + tests/race-window.patch, debug config
 #   series-bN     full series with a 2^N-bucket table (MTE_TAG_LOCK_BITS=N; b0: one)
+#   series-nolock[-debug]  series + tests/series-nolock.patch (negative control)
 #   matrix-CFG-TREE TREE (base|series) with configs/CFG.config (scripts/matrix.sh)
 # SERIES_REF=<commit> builds 'series' from a prefix of the series (bisect).
 # Inputs: the kernel tree from scripts/tree.sh, configs/*.config.

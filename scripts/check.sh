@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # The project's tests ('make check'):
-#  1. host checks: shellcheck on every script, checkpatch.pl --strict on
-#     every patch, the series applies to base;
-#  2. the series-debug kernel (PROVE_LOCKING, DEBUG_VM, ...) runs every
-#     installed selftest (arm64/mte, kvm) and then the race tests with the
-#     window amplifier on: all must pass and the console must stay clean;
-#  3. the base-debug kernel runs the race tests with the same amplifier and
-#     must be caught: stage 1 loses tags, stage 2 refuses the memslot;
-#  4. make bench QUICK=1;
-#  5. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
+#  1. host checks: shellcheck on every script, the evaluator's own tests
+#     (tests/harness/), checkpatch.pl --strict on every patch, the series
+#     applies to base;
+#  2. three boots under QEMU 10 (MTE, EL2/KVM), each of which must end with
+#     a clean console (no WARN, BUG, lockdep report, OOM, RCU stall, hang):
+#       base-debug           the race tests with the amplifier OFF, then the
+#                            tests that tests/expectations marks env
+#       series-nolock-debug  the race tests, amplifier on (negative control)
+#       series-debug         every selftest, then the race tests, amplifier on
+#     and one evaluator (scripts/verdict.py) judges every test and subtest
+#     of the three consoles against tests/expectations: the stage 1 race
+#     must lose tags on base with no amplifier, every race subtest must lose
+#     tags on the negative control, and every race subtest must run and lose
+#     nothing on the series;
+#  3. make bench QUICK=1;
+#  4. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
 #     under ARM64_MTE=n, KVM=n, PROVE_LOCKING; every kernel patch builds.
 # Prints TAP and a final 'N passed, N failed, N skipped' line.
 set -euo pipefail
@@ -17,116 +24,87 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 S=$ROOT/scripts
 
-log "== stage: dependencies"
-"$S/deps.sh"
-log "== stage: kernel tree and series"
-npatches=$(grep -cv -e '^#' -e '^$' "$ROOT/patches/series" 2>/dev/null || true)
-if "$S/tree.sh"; then tap ok "series applies to base (${npatches:-0} patches)"
-else tap fail "series applies to base"; tap_summary; exit 1; fi
-
 log "== stage: host checks"
-mapfile -t shells < <(cd "$ROOT" && { ls scripts/*.sh guest/init guest/timeout guest/run-tests.sh .ci/run bench/*.sh 2>/dev/null; })
+mapfile -t shells < <(cd "$ROOT" && { ls scripts/*.sh guest/init guest/timeout guest/run-tests.sh .ci/run bench/*.sh tests/harness/*.sh 2>/dev/null; })
+"$S/deps.sh"
 if (cd "$ROOT" && shellcheck -x "${shells[@]}") >"$LOGS/shellcheck.log" 2>&1; then
 	tap ok "shellcheck: ${#shells[@]} scripts"
 else
 	tap fail "shellcheck (log: $LOGS/shellcheck.log)"; head -n 20 "$LOGS/shellcheck.log"
 fi
+if "$ROOT/tests/harness/run.sh" >"$LOGS/test-harness.log" 2>&1; then
+	tap ok "evaluator tests: $(grep -c '^ok' "$LOGS/test-harness.log") cases (tests/harness)"
+else
+	tap fail "evaluator tests (log: $LOGS/test-harness.log)"; grep '^not ok' "$LOGS/test-harness.log" | head
+fi
+prepare_or_fail() {
+	if ! "$S/prepare.sh" "$@"; then
+		tap fail "prepare $* (logs: $LOGS)"; tap_summary; exit 1
+	fi
+}
+log "== stage: kernel tree, series, selftests, initramfs"
+prepare_or_fail
+npatches=$(grep -cv -e '^#' -e '^$' "$ROOT/patches/series")
+tap ok "series applies to base ($npatches patches)"
 KTREE=${KERNEL_SRC:-$WORK/linux}
-for p in "$ROOT"/patches/[0-9]*.patch; do
+for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/tests/*.patch; do
 	[ -e "$p" ] || continue
 	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
 	# UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so
 	# Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests
 	# fall under existing MAINTAINERS entries (see get_maintainer.pl in
-	# the cover letter).
+	# the cover letter).  Test-only patches (tests/) carry no sign-off.
+	ignore=UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES
+	case "$p" in */tests/*) ignore+=,MISSING_SIGN_OFF ;; esac
 	# Run from the kernel tree, as checkpatch expects.
 	# Debian's python3 first: the SPDX check needs python3-ply.
 	if out=$(cd "$KTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
-		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$p" 2>&1) && [ -z "$out" ]; then
-		tap ok "checkpatch --strict: ${p##*/}"
+		--ignore "$ignore" "$p" 2>&1) && [ -z "$out" ]; then
+		tap ok "checkpatch --strict: ${p#"$ROOT"/}"
 	else
-		tap fail "checkpatch --strict: ${p##*/}"; echo "$out" | head -n 20
+		tap fail "checkpatch --strict: ${p#"$ROOT"/}"; echo "$out" | head -n 20
 	fi
 done
 
-log "== stage: selftests and initramfs"
-"$S/selftests.sh"
-"$S/initramfs.sh"
-
-v=${VARIANT:-series-debug}
+# The three kernels: base and the negative control first, then the series.
 b=${BASE_VARIANT:-base-debug}
-"$S/build.sh" "$v"
-have_series=1
-[ "${npatches:-0}" -gt 0 ] || have_series=0
+n=${NOLOCK_VARIANT:-series-nolock-debug}
+v=${VARIANT:-series-debug}
+log "== stage: kernels $b $n $v"
+for k in "$b" "$n" "$v"; do prepare_or_fail "$k"; done
 
-# base-debug first: the race tests must catch the bug there, and the tests
-# in tests/ksft-env-failures give the verdicts the series is held to.
-declare -A base_verdict=()
-load_env_failures
-"$S/build.sh" "$b"
-if "$S/boot.sh" "$b" race-env; then tap ok "$b: boots, no kernel report"
-else tap fail "$b: boot/console (log: $LOGS/console-$b-race-env.log)"; fi
-con=$LOGS/console-$b-race-env.log
-while IFS=$'\t' read -r verdict name directive; do
-	case "$verdict$directive" in
-		# A test stopped at its time limit detected nothing: not a
-		# detection (the unbounded waits in check_tag_init_race can hang
-		# on base; see the README).
-		"not ok"*"# TIMEOUT"*) tap skip "$b: $name" "did not finish on the unpatched kernel (${directive#" # "}): not counted as a detection" ;;
-		"not ok"*) tap ok "$b: race detected by $name (the test fails on the unpatched kernel)" ;;
-		*) tap fail "$b: $name did not detect the race on the unpatched kernel" "$verdict $directive" ;;
-	esac
-done < <(ksft_verdicts "$con" race)
-[ "$have_series" = 0 ] || [ -n "$(ksft_verdicts "$con" race)" ] ||
-	tap fail "$b: no race test results (console: $con)"
-tr -d '\r' <"$con" | grep -E '^# .*(rounds [0-9]+ page-rounds|refused|not supported)' || true
-while IFS=$'\t' read -r verdict name directive; do
-	base_verdict[$name]=$verdict
-done < <(ksft_verdicts "$con" env)
-
-# series-debug: every selftest passes (or fails exactly as on base, for the
-# listed emulation failures), then the race tests with the amplifier on.
-if "$S/boot.sh" "$v" check; then tap ok "$v: boots, runs the selftests, no kernel report"
-else tap fail "$v: boot/console (log: $LOGS/console-$v-check.log)"; fi
-con=$LOGS/console-$v-check.log
-# Listed emulation failures: SKIP if base failed as well, or if the entry
-# is timing-dependent (it may pass or fail on either kernel from run to run).
-env_failure() { # TAP-NAME TEST DIRECTIVE
-	if [ -n "${env_reason[$2]:-}" ] &&
-		{ [ "${base_verdict[$2]:-}" = "not ok" ] || [[ ${env_reason[$2]} == timing:* ]]; }; then
-		tap skip "$1" "fails under emulation (on $b: ${base_verdict[$2]:-not run}): ${env_reason[$2]}"
-	else
-		tap fail "$1" "${3#" # "}"
-	fi
+boot() { # VARIANT TESTS NAME [APPEND]
+	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
+	else tap fail "$3: boot/console (log: $LOGS/console-$3.log)"; fi
 }
-for sect in all race; do
-	KSFT_FAIL_HOOK=env_failure tap_ksft "$con" "$sect" "$v: "
-	if [ "$KSFT_N" = 0 ]; then
-		if [ "$sect" = race ] && [ "$have_series" = 0 ]; then
-			tap skip "$v: race tests" "patches/ is empty: the race tests come with the series"
-		else
-			tap fail "$v: no selftest results in section '$sect' (console: $con)"
-		fi
-	fi
-done
-console_summary "$con"
+log "== stage: boot $b (race tests, amplifier off; env tests)"
+boot "$b" race-env "$b-race-env" harness.window_us=0
+log "== stage: boot $n (race tests, amplifier on)"
+boot "$n" race "$n-race"
+log "== stage: boot $v (every selftest, then the race tests, amplifier on)"
+boot "$v" check "$v-check"
 
-if [ "$have_series" = 0 ]; then
-	tap skip "make bench QUICK=1" "patches/ is empty: no global or hashed variant"
-elif [ "${SKIP_BENCH:-0}" != 1 ]; then
+log "== stage: verdicts (scripts/verdict.py, tests/expectations)"
+judge_consoles \
+	"base=$b:$LOGS/console-$b-race-env.log" \
+	"nolock=$n:$LOGS/console-$n-race.log" \
+	"series=$v:$LOGS/console-$v-check.log"
+for c in "$b-race-env" "$n-race" "$v-check"; do
+	console_summary "$LOGS/console-$c.log" | sed "s/^/$c: /"
+done
+
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	log "== stage: bench QUICK=1"
 	if PREPARED=1 "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
 log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep; bisectability)"
-if [ "$have_series" = 1 ]; then
-	while IFS= read -r line; do
-		case "$line" in
-			"ok "*) tap ok "matrix: ${line#ok * - }" ;;
-			"not ok "*) tap fail "matrix: ${line#not ok * - }" ;;
-			*) echo "$line" ;;
-		esac
-	done < <("$S/matrix.sh" 2>&1 || true)
-fi
+while IFS= read -r line; do
+	case "$line" in
+		"ok "*) tap ok "matrix: ${line#ok * - }" ;;
+		"not ok "*) tap fail "matrix: ${line#not ok * - }" ;;
+		*) echo "$line" ;;
+	esac
+done < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
 log "== done"
 tap_summary

@@ -6,7 +6,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm linux-source-6.1 flex bison bc
+# qemu-system-arm comes from bookworm-backports (10.0): 7.2 mis-emulates tag
+# check faults and KVM_ARM_MTE_COPY_TAGS under nesting (README).
+QEMU_MIN=${QEMU_MIN:-10.0}
+BPO=/etc/apt/sources.list.d/bookworm-backports.sources
+PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-source-6.1 flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
       xz-utils git make python3 python3-ply python3-git rsync)
 
@@ -21,11 +25,24 @@ for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
+qemu_ok() {
+	local v
+	v=$(qemu-system-aarch64 --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')
+	[ -n "$v" ] && dpkg --compare-versions "$v" ge "$QEMU_MIN"
+}
+need_bpo=0
+[ -f "$BPO" ] || need_bpo=1
 need_arm64=0
 dpkg --print-foreign-architectures | grep -qx arm64 || need_arm64=1
 bb="$WORK/busybox"
 
-if [ ${#missing[@]} -gt 0 ] || [ "$need_arm64" = 1 ] || [ ! -x "$bb" ]; then
+if [ ${#missing[@]} -gt 0 ] || [ "$need_arm64" = 1 ] || [ "$need_bpo" = 1 ] || ! qemu_ok || [ ! -x "$bb" ]; then
+	if [ "$need_bpo" = 1 ]; then
+		log "enabling bookworm-backports ($BPO) for qemu-system-arm >= $QEMU_MIN"
+		printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+			'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+			"${SUDO[@]}" tee "$BPO" >/dev/null
+	fi
 	if [ "$need_arm64" = 1 ]; then
 		"${SUDO[@]}" dpkg --add-architecture arm64
 	fi
@@ -42,6 +59,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 		done
 		die "apt-get install failed (see $LOGS/apt.log)"
 	}
+fi
+if ! qemu_ok; then
+	log "installing qemu-system-arm from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports qemu-system-arm >>"$LOGS/apt.log" 2>&1 ||
+		die "apt-get install -t bookworm-backports qemu-system-arm failed (see $LOGS/apt.log)"
+	qemu_ok || die "qemu-system-aarch64 is $(qemu-system-aarch64 --version | head -n1), need >= $QEMU_MIN"
 fi
 if [ ! -x "$bb" ]; then
 	tmp=$(mktemp -d)

@@ -30,49 +30,29 @@ tap_summary() {
 	[ "$TAP_FAIL" = 0 ]
 }
 
-# Kselftest verdicts from a console log: one line per test,
-# "ok|not ok|skip<TAB>collection:test<TAB>directive", between two markers.
-ksft_verdicts() { # LOG BEGIN-MARKER END-MARKER
-	tr -d '\r' <"$1" | sed -n "/^harness: TAP begin $2\$/,/^harness: TAP end $2\$/p" |
-		sed -n -E 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)(.*)$/\1\t\2:\3\t\4/p' |
-		awk -F'\t' '{ v = $1; if (v == "ok" && $3 ~ /# SKIP/) v = "skip"; print v "\t" $2 "\t" $3 }'
-}
-
-# tests/ksft-env-failures: the existing selftests that fail under this
-# harness's emulation on the unpatched kernel too, with the reason.
-declare -A env_reason=()
-# shellcheck disable=SC2034 # env_reason is read by the sourcing scripts
-load_env_failures() {
-	local t reason
-	while IFS=$'\t' read -r t reason; do
-		case "$t" in ''|'#'*) continue ;; esac
-		env_reason[$t]=$reason
-	done <"$ROOT/tests/ksft-env-failures"
-}
-
-# One TAP line per kselftest verdict in a console section (ksft_verdicts),
-# each named PREFIX + collection:test.  A failing test goes to the function
-# named by KSFT_FAIL_HOOK (arguments: TAP-NAME TEST DIRECTIVE; default
-# ksft_fail, a plain failure).  Sets KSFT_N to the number of verdicts.
-ksft_fail() { tap fail "$1" "${3#" # "}"; }
-tap_ksft() { # LOG SECTION [PREFIX]
-	local verdict name directive
-	KSFT_N=0
-	while IFS=$'\t' read -r verdict name directive; do
-		KSFT_N=$((KSFT_N + 1))
-		case "$verdict" in
-			ok) tap ok "${3:-}$name" ;;
-			skip) tap skip "${3:-}$name" "${directive#*# SKIP}" ;;
-			*) "${KSFT_FAIL_HOOK:-ksft_fail}" "${3:-}$name" "$name" "$directive" ;;
+# Judge saved consoles with the one evaluator (scripts/verdict.py, rules in
+# tests/expectations) and turn its records into TAP lines here.  Writes
+# work/results/VARIANT.json.  Arguments: ROLE=VARIANT:CONSOLE ... [--no-base]
+judge_consoles() {
+	local res name reason out
+	out=$(python3 "$ROOT/scripts/verdict.py" --results "$WORK/results" \
+		--check-list "$WORK/initramfs/harness/check-list" --min-windows "${MIN_WINDOWS:-5}" "$@") || true
+	[ -n "$out" ] || { tap fail "verdict.py produced no records for: $*"; return; }
+	while IFS=$'\t' read -r res name reason; do
+		case "$res" in
+			ok) tap ok "$name${reason:+ ($reason)}" ;;
+			skip) tap skip "$name" "$reason" ;;
+			*) tap fail "$name" "$reason" ;;
 		esac
-	done < <(ksft_verdicts "$1" "$2")
+	done <<<"$out"
 }
 
 # The race tests' round counts and the amplifier's lines, and the tests
 # that used more than half of their time limit (guest/timeout's lines).
 console_summary() { # LOG
 	tr -d '\r' <"$1" | grep -E '^# .*rounds [0-9]+ page-rounds|^harness: race' || true
-	tr -d '\r' <"$1" | awk '$2 == "harness:" && $4 == "took" && $6 == "(limit" {
-		t = $5 + 0; l = $7 + 0
-		if (t * 2 > l) print "note: " $3 " took " t " s of its " l " s limit" }'
+	tr -d '\r' <"$1" | sed -n -E 's/^harness: (\S+) took ([0-9]+)s \(limit ([0-9]+)s.*/\1 \2 \3/p' |
+		while read -r t dt lim; do
+			[ $((dt * 2)) -le "$lim" ] || echo "note: $t took $dt s of its $lim s limit"
+		done
 }

@@ -26,7 +26,9 @@ diff=$(mktemp)
 git -C "$KTREE" diff "base..$br" >"$diff"
 recips=()
 while IFS= read -r r; do
-	[ -n "$r" ] && recips+=("--cc=$r")
+	# 6.1's MAINTAINERS still names kvmarm's old list, which is dead
+	case "$r" in ''|*@lists.cs.columbia.edu*) continue ;; esac
+	recips+=("--cc=$r")
 done < <(cd "$KTREE" && ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$diff" 2>/dev/null)
 rm -f "$diff"
 

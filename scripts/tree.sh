@@ -43,7 +43,15 @@ fi
 make -s -C "$KTREE" kernelversion >"$WORK/kernel-version"
 log "kernel $(cat "$WORK/kernel-version") at $KTREE"
 
-# Apply the series on a fresh branch from base.
+# Apply the series on a fresh branch from base, unless branch 'series' was
+# made from exactly these patches: re-applying would renew the mtimes of
+# every file they touch and rebuild half of each kernel.
+stamp=$(cat "$ROOT"/patches/* 2>/dev/null | sha1sum | cut -d" " -f1)
+if [ "$(git -C "$KTREE" config harness.seriesStamp 2>/dev/null)" = "$stamp" ] &&
+	[ "$(git -C "$KTREE" config harness.seriesHead 2>/dev/null)" = "$(git -C "$KTREE" rev-parse -q --verify series 2>/dev/null)" ]; then
+	log "series unchanged (stamp $stamp): branch series kept, nothing re-applied"
+	exit 0
+fi
 git -C "$KTREE" am --abort >/dev/null 2>&1 || true
 git -C "$KTREE" checkout -q -f -B series base
 n=0
@@ -59,3 +67,5 @@ while read -r p; do
 	n=$((n + 1))
 done < <(if [ -f "$ROOT/patches/series" ]; then cat "$ROOT/patches/series"; fi)
 log "applied $n patches on branch series"
+git -C "$KTREE" config harness.seriesStamp "$stamp"
+git -C "$KTREE" config harness.seriesHead "$(git -C "$KTREE" rev-parse series)"

@@ -7,7 +7,7 @@ variant_base_ref() {
 	case "$v" in
 		base) echo base ;;
 		series) echo "${SERIES_REF:-series}" ;;
-		series-b[0-9]*) echo series ;;
+		series-b[0-9]*|series-nolock) echo series ;;
 		matrix-*)
 			case "${v##*-}" in
 				base|series) variant_base_ref "${v##*-}" ;;
@@ -34,6 +34,14 @@ variant_checkout() {
 	ref=$(variant_base_ref "$v")
 	[ -n "$ref" ] || die "variant $v: no such commit (is the series applied? run scripts/tree.sh)"
 	git -C "$KTREE" checkout -q -f -B "v/$v" "$ref"
+	case "$v" in
+		series-nolock*)
+			# the negative control: the series without its bucket lock
+			git -C "$KTREE" am -q --3way "$ROOT/tests/series-nolock.patch" >"$LOGS/am-series-nolock.log" 2>&1 || {
+				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
+				die "tests/series-nolock.patch does not apply to $v (log: $LOGS/am-series-nolock.log)"
+			} ;;
+	esac
 	case "$v" in
 		*-debug)
 			git -C "$KTREE" am -q --3way "$ROOT/tests/race-window.patch" >"$LOGS/am-race-window.log" 2>&1 || {
