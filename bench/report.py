@@ -152,12 +152,12 @@ def main():
           ", ".join("`%s` = %s" % (v, column(v)) for v in variants) + ".",
           "",
           "Which build stands for which: `base` is the unpatched kernel, no lock on "
-          "any path (the limit).  `global` is patch 1 alone: one global lock in stage 1 "
+          "any path (the limit).  `global` is tests/global-lock.patch (the 2021 v14 lock) alone: one global lock in stage 1 "
           "`mte_sync_tags()` only, so on the stage 2 paths (`kvm-*`) it is the same code "
           "as base, and it still refuses MAP_SHARED MTE memslots.  `series` is the full "
           "series (256 hashed buckets).  `series-bN` is the full series with 2^N buckets; "
           "`series-b0` (one lock, the series' code) is the fair global lock for the paths "
-          "patch 1 does not cover: stage 2 and shared memslots.", "",
+          "the global lock does not cover: stage 2 and shared memslots.", "",
           "Cells: median [min-max] ns per page over interleaved boots "
           "(A B C A B C ...); ratio = median / %s median from the same run." % base,
           "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "

@@ -2,7 +2,7 @@
 # Build one kernel variant out of tree, incrementally, through ccache.
 # Usage: scripts/build.sh VARIANT   (env: TARGETS, default Image; KBUILD_EXTRA)
 #   base          unpatched (tag 'base'), release config
-#   global        series up to the global tag_sync_lock patch, release
+#   global        base + tests/global-lock.patch (the 2021 global lock), release
 #   series        full series, release
 #   base-debug    base + tests/race-window.patch, debug config
 #   series-debug  series + tests/race-window.patch, debug config

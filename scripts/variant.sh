@@ -3,7 +3,7 @@
 
 # Print the commit a variant's patch level is built from.
 variant_base_ref() {
-	local v=${1%-debug} n=0 p
+	local v=${1%-debug}
 	case "$v" in
 		base) echo base ;;
 		series) echo "${SERIES_REF:-series}" ;;
@@ -13,15 +13,7 @@ variant_base_ref() {
 				base|series) variant_base_ref "${v##*-}" ;;
 				*) git -C "$KTREE" rev-parse --verify -q "${v##*-}^{commit}" ;;
 			esac ;;
-		global)
-			# the series up to and including the global-lock patch
-			while read -r p; do
-				case "$p" in ''|'#'*) continue ;; esac
-				n=$((n + 1))
-				case "$p" in *global*) break ;; esac
-			done <"$ROOT/patches/series"
-			git -C "$KTREE" rev-parse "base~0" >/dev/null
-			git -C "$KTREE" rev-list --reverse base..series | sed -n "${n}p" ;;
+		global) echo base ;;
 		*) die "unknown variant: $1" ;;
 	esac
 }
@@ -35,6 +27,13 @@ variant_checkout() {
 	[ -n "$ref" ] || die "variant $v: no such commit (is the series applied? run scripts/tree.sh)"
 	git -C "$KTREE" checkout -q -f -B "v/$v" "$ref"
 	case "$v" in
+		global*)
+			# the 2021 proposal (v14): one global tag_sync_lock on the
+			# stage 1 and swap paths, for the benchmarks
+			git -C "$KTREE" am -q --3way "$ROOT/tests/global-lock.patch" >"$LOGS/am-global-lock.log" 2>&1 || {
+				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
+				die "tests/global-lock.patch does not apply to $v (log: $LOGS/am-global-lock.log)"
+			} ;;
 		series-nolock*)
 			# the negative control: the series without its bucket lock
 			git -C "$KTREE" am -q --3way "$ROOT/tests/series-nolock.patch" >"$LOGS/am-series-nolock.log" 2>&1 || {

@@ -3,6 +3,8 @@
 # that must yield a given verdict, no boot.  Each case checks one way in
 # which 'make check' could stay green while something real broke.
 # Usage: tests/harness/run.sh   (TAP; exit 1 on a failed case)
+# The console builders below are called indirectly, through case_.
+# shellcheck disable=SC2317
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
