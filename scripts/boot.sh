@@ -41,7 +41,7 @@ log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $
 t=$(date +%s)
 # Progress: each kselftest verdict as it arrives, with the elapsed time.
 : >"$console"
-(tail -n +1 -s 2 -F "$console" 2>/dev/null | tr -d '\r' |
+(tail -n +1 -s 2 -F "$console" 2>/dev/null | sed -u 's/\r//g' |
 	grep --line-buffered -E '^(not ok|ok) [0-9]+ selftests: |^harness: (TAP begin|race window)' |
 	while IFS= read -r line; do log "[$name] $line"; done) &
 progress=$!

@@ -46,7 +46,9 @@ log "kernel $(cat "$WORK/kernel-version") at $KTREE"
 # Apply the series on a fresh branch from base, unless branch 'series' was
 # made from exactly these patches: re-applying would renew the mtimes of
 # every file they touch and rebuild half of each kernel.
-stamp=$(cat "$ROOT"/patches/* 2>/dev/null | sha1sum | cut -d" " -f1)
+plist=()
+[ -f "$ROOT/patches/series" ] && mapfile -t plist < <(grep -v -e '^#' -e '^$' "$ROOT/patches/series")
+stamp=$(cd "$ROOT/patches" && cat series "${plist[@]}" 2>/dev/null | sha1sum | cut -d" " -f1)
 if [ "$(git -C "$KTREE" config harness.seriesStamp 2>/dev/null)" = "$stamp" ] &&
 	[ "$(git -C "$KTREE" config harness.seriesHead 2>/dev/null)" = "$(git -C "$KTREE" rev-parse -q --verify series 2>/dev/null)" ]; then
 	log "series unchanged (stamp $stamp): branch series kept, nothing re-applied"
