@@ -48,6 +48,20 @@ race_off() { [ -w "$knob" ] && echo 0 > "$knob"; }
 race_windows() { [ -r /sys/module/kernel/parameters/mte_race_windows ] &&
 	echo "harness: race windows opened: $(cat /sys/module/kernel/parameters/mte_race_windows)"; }
 
+# rerun VERDICT TAP: run once more, in section "rerun", every test whose
+# top-level verdict in TAP was VERDICT ("not ok", or "ok"), but for SKIPs
+# and timeouts (a test that never finishes here is no flake)
+rerun() {
+	sed -n "s/^$1 [0-9]* selftests: \([^:]*\): \([^ ]*\)\( # .*\)\{0,1\}\$/\1:\2\3/p" "$2" 2>/dev/null |
+		grep -v -e ' # SKIP' -e ' # TIMEOUT' | cut -d' ' -f1 >/tmp/rerun.list
+	set --
+	while read -r t; do set -- "$@" -t "$t"; done </tmp/rerun.list
+	[ $# = 0 ] && return
+	echo "harness: TAP begin rerun"
+	./run_kselftest.sh "$@"
+	echo "harness: TAP end rerun"
+}
+
 # shellcheck source=guest/ksft-args
 . /harness/ksft-args
 cd /kselftest || exit 1
@@ -57,8 +71,11 @@ case "$tests" in
 		race_off
 		set --
 		while read -r t; do set -- "$@" -t "$t"; done </harness/check-list
-		./run_kselftest.sh "$@"
+		./run_kselftest.sh "$@" | tee /tmp/all.tap
 		echo "harness: TAP end all"
+		# timing flakes: every failed test gets one more try, and the
+		# evaluator judges that try (scripts/verdict.py)
+		rerun "not ok" /tmp/all.tap
 		race_on
 		echo "harness: TAP begin race"
 		run_race_tests
@@ -77,8 +94,10 @@ case "$tests" in
 			while read -r t; do set -- "$@" -t "$t"; done </harness/env-list
 			echo "harness: TAP begin env"
 			# an empty list would make run_kselftest.sh run everything
-			[ $# = 0 ] || ./run_kselftest.sh "$@"
+			[ $# = 0 ] || ./run_kselftest.sh "$@" | tee /tmp/env.tap
 			echo "harness: TAP end env"
+			# base gets the same two tries: a passing test one more
+			rerun "ok" /tmp/env.tap
 		fi ;;
 	arm64|kvm)
 		race_off

@@ -39,12 +39,7 @@ dpkg --compare-versions "${qv:-0}" ge "$QEMU_MIN" ||
 read -ra qemu_args <<<"${QEMU_ARGS:-}"
 log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $console)"
 t=$(date +%s)
-# Progress: each kselftest verdict as it arrives, with the elapsed time.
 : >"$console"
-(tail -n +1 -s 2 -F "$console" 2>/dev/null | sed -u 's/\r//g' |
-	grep --line-buffered -E '^(not ok|ok) [0-9]+ selftests: |^harness: (TAP begin|race window)' |
-	while IFS= read -r line; do log "[$name] $line"; done) &
-progress=$!
 set +e
 timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-machine "virt,mte=on,virtualization=$([ "${EL2:-1}" = 1 ] && echo on || echo off),gic-version=3" \
@@ -52,12 +47,19 @@ timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$img" -initrd "$initrd" "${qemu_args[@]}" \
 	-append "console=ttyAMA0 panic=-1 oops=panic harness.tests=$tests ${APPEND:-}" \
-	</dev/null >"$console" 2>&1
+	</dev/null >"$console" 2>&1 &
+qpid=$!
+# a background job ignores SIGINT: stop QEMU with this script
+trap 'kill "$qpid" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+# Progress: each kselftest verdict as it arrives, with the elapsed time.
+# tail exits by itself once the QEMU (timeout) process is gone.
+tail -n +1 -s 1 --pid="$qpid" -F "$console" 2>/dev/null | sed -u 's/\r//g' |
+	grep --line-buffered -E '^(not ok|ok) [0-9]+ selftests: |^harness: (TAP begin|race window)' |
+	while IFS= read -r line; do log "[$name] $line"; done
+wait "$qpid"
 rc=$?
 set -e
-sleep 2
-kill "$progress" 2>/dev/null || true
-pkill -P "$progress" 2>/dev/null || true
 log "[$name] guest exited after $(($(date +%s) - t))s (qemu rc $rc)"
 
 # A kernel report anywhere in the console fails the run.

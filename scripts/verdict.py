@@ -195,13 +195,20 @@ def evaluate(args):
             parsed[role] = (variant, path) + parse_console(path)
 
     # base verdicts of every test and subtest, for 'env' expectations
+    # (a test that failed once in any of its tries on base counts as failing
+    # there: base gets the same number of tries as the series)
     base = {}
+
+    def worst(a, b):
+        return 'fail' if 'fail' in (a, b) else (b or a)
     if 'base' in parsed and parsed['base'][2]:
         for sec in parsed['base'][2].values():
             for t in sec:
-                base[(t['name'], '-')] = 'fail' if t['verdict'] == 'not ok' else status(t)
+                k = (t['name'], '-')
+                base[k] = worst(base.get(k), 'fail' if t['verdict'] == 'not ok' else status(t))
                 for s in t['subtests']:
-                    base[(t['name'], s['name'])] = status(s)
+                    k = (t['name'], s['name'])
+                    base[k] = worst(base.get(k), status(s))
 
     out = []
 
@@ -220,13 +227,22 @@ def evaluate(args):
             rec('fail', pre + 'console', f'missing console {path}', role, variant)
             continue
         seen = set()
+        rerun = {t['name'] for t in sections.get('rerun', [])}
         for sec_name, tests in sections.items():
             for t in tests:
                 seen.add(t['name'])
+                if role != 'base' and sec_name != 'rerun' and t['name'] in rerun:
+                    # a timing flake gets one more try; that try is judged
+                    rec('skip', f'{pre}{t["name"]} (first try)',
+                        f'{t["verdict"]} {t["directive"]}'.strip() +
+                        '; re-run once, the re-run is judged', role, variant,
+                        test=t['name'], subtest='-', section=sec_name,
+                        status='fail', directive=t['directive'])
+                    continue
                 bad_sub = False
                 for s in t['subtests']:
                     r = find_rule(rules, role, t['name'], s['name'])
-                    if sec_name == 'env':
+                    if sec_name == 'env' or (role == 'base' and sec_name == 'rerun'):
                         r = dict(expect='any', reason='comparison for env rules')
                     expect = r['expect'] if r else 'default'
                     if r is None:
@@ -244,7 +260,7 @@ def evaluate(args):
                         status=status(s), expect=expect, metric=s['metric'])
                 # the test's own verdict
                 r = find_rule(rules, role, t['name'], '-')
-                if sec_name == 'env':
+                if sec_name == 'env' or (role == 'base' and sec_name == 'rerun'):
                     # base's run of the known failures: the comparison
                     # that 'env' rules read, recorded and not judged
                     r = dict(expect='any', reason='comparison for env rules')

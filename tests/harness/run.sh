@@ -61,7 +61,7 @@ printf 'arm64:check_prctl\nkvm:arch_timer\n' >"$tmp/check-list"
 { printf 'series\tarm64:check_tag_init_race\t%s\tpass\tfixture\n' "$S2"
   printf 'nolock\tarm64:check_tag_init_race\t%s\tdetect\tfixture\n' "$S2"
   printf 'base\tarm64:check_tag_init_race\t%s\tany\tfixture\n' "$S2"
-  grep -v '^# ---' "$root/tests/expectations"
+  grep -v -e '^# ---' -e $'\tenv\t' "$root/tests/expectations"
   printf 'series\tkvm:arch_timer\t-\tenv\ttest fixture\n'; } >"$tmp/expect"
 
 # case NAME WANT(pass|fail) GREP-FOR-A-FAILING-RECORD -- consoles from functions
@@ -120,5 +120,17 @@ stub_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit
 	printf '# selftests: kvm: new_test\n# # SKIP: kvm/new_test does not build on this kernel: x.c: error\nok 3 selftests: kvm: new_test # SKIP\n'; } | sec all
 	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
 case_ "6. a SKIP stub for a test that does not build fails" fail "does not build" good_base good_nolock stub_series
+# 7. timing flakes: one more try, and that try is judged
+flake_series() { { other arm64:check_prctl "not ok" exit=1; other kvm:arch_timer "not ok" exit=1; } | sec all
+	other arm64:check_prctl ok | sec rerun
+	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
+case_ "7. a test that fails once and passes its re-run passes" pass "" good_base good_nolock flake_series
+flake2_series() { { other arm64:check_prctl "not ok" exit=1; other kvm:arch_timer "not ok" exit=1; } | sec all
+	other arm64:check_prctl "not ok" exit=1 | sec rerun
+	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
+case_ "7. a test that fails its re-run too fails" fail "check_prctl	failed with no" good_base good_nolock flake2_series
+base_flake() { { stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race; other kvm:arch_timer ok | sec env
+	other kvm:arch_timer "not ok" exit=1 | sec rerun; }
+case_ "7. a listed failure is accepted when base fails in one of its two tries" pass "" base_flake good_nolock good_series
 echo "1..$n"
 exit "$bad"
