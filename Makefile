@@ -6,21 +6,24 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC SMP MEM BOOT_TIMEOUT
 
-.PHONY: help deps tree run check bench series build selftests initramfs matrix clean
+.PHONY: help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
 	@echo '              boot QEMU (MTE, EL2/KVM), run the tests, print verdicts'
-	@echo 'make check    the project tests: shellcheck, checkpatch, series applies,'
-	@echo '              selftests green on series-debug, race caught on base-debug,'
-	@echo '              bench QUICK=1'
+	@echo 'make check    the project tests: shellcheck, evaluator tests, checkpatch,'
+	@echo '              base-debug caught with no amplifier, series-nolock-debug'
+	@echo '              caught, series-debug green; bench QUICK=1; compile matrix'
 	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
 	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
 	@echo 'make series   export the kernel tree commits base..series to patches/'
 	@echo 'make matrix   W=1 + sparse on touched files with MTE=n, KVM=n, lockdep;'
 	@echo '              every kernel patch builds on its own -> docs/MATRIX.md'
-	@echo 'make build VARIANT=v   build one kernel (base global series base-debug'
-	@echo '              series-debug series-bN, N = bucket bits)'
+	@echo 'make build VARIANT=v   build one kernel (base global series series-nolock'
+	@echo '              series-bN, N = bucket bits; any of them with -debug)'
+	@echo 'make test-harness   tests of the evaluator itself (no boot)'
+	@echo 'make verdict  re-judge the last make check consoles (scripts/verdict.sh)'
+	@echo 'make detect [VARIANT=base] [N=20]   natural detection rate, amplifier off'
 	@echo 'make deps | tree | selftests | initramfs | clean'
 
 deps:
@@ -52,6 +55,15 @@ series:
 
 matrix: tree
 	@scripts/matrix.sh
+
+test-harness:
+	@tests/harness/run.sh
+
+verdict:
+	@scripts/verdict.sh
+
+detect:
+	@scripts/detect-rate.sh $(if $(filter command line,$(origin VARIANT)),$(VARIANT),base) $(or $(N),20)
 
 clean:
 	rm -rf work/build work/initramfs work/initramfs.cpio.gz work/kselftest-install

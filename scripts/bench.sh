@@ -45,15 +45,11 @@ mkdir -p "$out" "$docs"
 # and the lock table sizes into $raw.
 measure() {
 	local r v name round
-	# make check has just done these three (PREPARED=1)
-	if [ "${PREPARED:-0}" != 1 ]; then
-		"$S/deps.sh"
-		"$S/tree.sh"
-		"$S/selftests.sh"
-	fi
+	# the shared preparation step (a no-op where nothing changed)
+	"$S/prepare.sh"
 	"$S/bench-build.sh"
 	"$S/initramfs.sh"
-	for v in "${variants[@]}" "${sweep[@]}"; do "$S/build.sh" "$v"; done
+	"$S/prepare.sh" "${variants[@]}" "${sweep[@]}"
 	rm -rf "$raw"
 	mkdir -p "$raw"
 	echo "$reps" >"$raw/reps"

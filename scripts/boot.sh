@@ -50,7 +50,7 @@ timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	</dev/null >"$console" 2>&1 &
 qpid=$!
 # a background job ignores SIGINT: stop QEMU with this script
-trap 'kill "$qpid" 2>/dev/null' EXIT
+trap 'kill "$qpid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 # Progress: each kselftest verdict as it arrives, with the elapsed time.
 # tail exits by itself once the QEMU (timeout) process is gone.
