@@ -5,8 +5,9 @@
 #     applies to base;
 #  2. three boots under QEMU 10 (MTE, EL2/KVM), each of which must end with
 #     a clean console (no WARN, BUG, lockdep report, OOM, RCU stall, hang):
-#       base-debug           the race tests with the amplifier OFF, then the
-#                            tests that tests/expectations marks env
+#       base                 unpatched, release config: no amplifier code
+#                            at all; the race tests, then the tests that
+#                            tests/expectations marks env
 #       series-nolock-debug  the race tests, amplifier on (negative control)
 #       series-debug         every selftest, then the race tests, amplifier on
 #     and one evaluator (scripts/verdict.py) judges every test and subtest
@@ -67,7 +68,7 @@ for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/tests/*.patch; do
 done
 
 # The three kernels: base and the negative control first, then the series.
-b=${BASE_VARIANT:-base-debug}
+b=${BASE_VARIANT:-base}
 n=${NOLOCK_VARIANT:-series-nolock-debug}
 v=${VARIANT:-series-debug}
 log "== stage: kernels $b $n $v"
@@ -77,7 +78,7 @@ boot() { # VARIANT TESTS NAME [APPEND]
 	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
 	else tap fail "$3: boot/console (log: $LOGS/console-$3.log)"; fi
 }
-log "== stage: boot $b (race tests, amplifier off; env tests)"
+log "== stage: boot $b (race tests, no amplifier; env tests)"
 boot "$b" race-env "$b-race-env" harness.window_us=0
 log "== stage: boot $n (race tests, amplifier on)"
 boot "$n" race "$n-race"

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 if [ $# = 0 ]; then
-	set -- "base=base-debug:$LOGS/console-base-debug-race-env.log" \
+	set -- "base=base:$LOGS/console-base-race-env.log" \
 		"nolock=series-nolock-debug:$LOGS/console-series-nolock-debug-race.log" \
 		"series=series-debug:$LOGS/console-series-debug-check.log"
 fi
