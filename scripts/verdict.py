@@ -94,9 +94,13 @@ def parse_console(path):
             continue
         m = SUB.match(line)
         if m:
+            name, reason = m.group(2).strip(), (m.group(4) or '').strip()
+            if not name and m.group(3):
+                # 6.1's ksft_test_result_skip(): "ok N # SKIP description"
+                name, reason = reason, ''
             cur['subtests'].append(dict(
-                name=m.group(2).strip(), verdict=m.group(1),
-                directive=m.group(3) or '', reason=(m.group(4) or '').strip(),
+                name=name, verdict=m.group(1),
+                directive=m.group(3) or '', reason=reason,
                 metric=cur['metric']))
             cur['metric'] = None
             continue
