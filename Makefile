@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC SMP MEM BOOT_TIMEOUT
 
-.PHONY: help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect
+.PHONY: help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
@@ -24,6 +24,8 @@ help:
 	@echo 'make test-harness   tests of the evaluator itself (no boot)'
 	@echo 'make verdict  re-judge the last make check consoles (scripts/verdict.sh)'
 	@echo 'make detect [VARIANT=base] [N=20]   natural detection rate, amplifier off'
+	@echo 'make upstream  the upstream/ selftests on Debian linux-source-6.12 (mainline'
+	@echo '              fix) and on its negative control -> docs/UPSTREAM.md'
 	@echo 'make deps | tree | selftests | initramfs | clean'
 
 deps:
@@ -52,6 +54,13 @@ bench:
 
 series:
 	@scripts/series.sh
+
+upstream:
+	@scripts/upstream.sh
+
+# export the 6.12 worktree branch "upstream" to upstream/
+upstream-series:
+	@BASE=6.12 scripts/series.sh upstream
 
 matrix: tree
 	@scripts/matrix.sh

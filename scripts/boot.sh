@@ -6,7 +6,8 @@
 # Env:   SMP (2), MEM (2048 MiB), BOOT_TIMEOUT (seconds, 2400),
 #        APPEND (extra kernel command line), EL2 (1: virtualization=on, the
 #        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM),
-#        QEMU_ARGS (extra QEMU options, split on blanks).
+#        QEMU_ARGS (extra QEMU options, split on blanks),
+#        INITRD (another initramfs).
 # Inputs: work/build/VARIANT/arch/arm64/boot/Image, work/initramfs.cpio.gz
 # Output: work/logs/console-NAME.log; exit 1 on a kernel WARN/BUG/lockdep
 #         report/panic or a hang (the offending lines are printed).
@@ -19,7 +20,7 @@ v=${1:?usage: boot.sh VARIANT TESTS [NAME]}
 tests=${2:?usage: boot.sh VARIANT TESTS [NAME]}
 name=${3:-$v-$tests}
 img=$WORK/build/$v/arch/arm64/boot/Image
-initrd=$WORK/initramfs.cpio.gz
+initrd=${INITRD:-$WORK/initramfs.cpio.gz}
 console=$LOGS/console-$name.log
 SMP=${SMP:-2}
 MEM=${MEM:-2048}

@@ -48,7 +48,7 @@ prepare_or_fail
 npatches=$(grep -cv -e '^#' -e '^$' "$ROOT/patches/series")
 tap ok "series applies to base ($npatches patches)"
 KTREE=${KERNEL_SRC:-$WORK/linux}
-for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/tests/*.patch; do
+for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/upstream/[0-9]*.patch "$ROOT"/tests/*.patch; do
 	[ -e "$p" ] || continue
 	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
 	# UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the project needs from Debian, idempotently.
-# Inputs: none.  Outputs: packages installed, work/busybox (static arm64).
+# Inputs: BASE (6.1 or 6.12: which linux-source).  Outputs: packages installed, work/busybox (static arm64).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # check faults and KVM_ARM_MTE_COPY_TAGS under nesting (README).
 QEMU_MIN=${QEMU_MIN:-10.0}
 BPO=/etc/apt/sources.list.d/bookworm-backports.sources
-PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-source-6.1 flex bison bc
+PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "linux-source-$BASE" flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
       xz-utils git make python3 python3-ply python3-git rsync)
 
@@ -34,7 +34,7 @@ need_bpo=0
 [ -f "$BPO" ] || need_bpo=1
 need_arm64=0
 dpkg --print-foreign-architectures | grep -qx arm64 || need_arm64=1
-bb="$WORK/busybox"
+bb="$BUSYBOX"
 
 if [ ${#missing[@]} -gt 0 ] || [ "$need_arm64" = 1 ] || [ "$need_bpo" = 1 ] || ! qemu_ok || [ ! -x "$bb" ]; then
 	if [ "$need_bpo" = 1 ]; then
@@ -78,5 +78,5 @@ fi
 for t in aarch64-linux-gnu-gcc qemu-system-aarch64 ccache flex bison bc cpio shellcheck gnuplot sparse; do
 	need_tool "$t"
 done
-[ -f /usr/src/linux-source-6.1.tar.xz ] || die "missing file: /usr/src/linux-source-6.1.tar.xz (package linux-source-6.1)"
+[ -f "/usr/src/linux-source-$BASE.tar.xz" ] || die "missing file: /usr/src/linux-source-$BASE.tar.xz (package linux-source-$BASE)"
 log "dependencies present"

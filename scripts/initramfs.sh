@@ -10,14 +10,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 
 ks=$WORK/kselftest-install
-[ -x "$WORK/busybox" ] || die "missing file: $WORK/busybox (run 'make deps')"
+[ -x "$BUSYBOX" ] || die "missing file: $BUSYBOX (run 'make deps')"
 [ -f "$ks/run_kselftest.sh" ] || die "missing kselftests in $ks (run scripts/selftests.sh)"
 need_tool cpio
 
 root=$WORK/initramfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,usr/bin,proc,sys,dev,tmp,harness,bench}
-install -m755 "$WORK/busybox" "$root/bin/busybox"
+install -m755 "$BUSYBOX" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m755 "$ROOT/guest/init" "$root/init"
 install -m755 "$ROOT/guest/timeout" "$root/usr/bin/timeout"

@@ -1,7 +1,19 @@
 # Shared helpers for the scripts; sourced, not run.
 # shellcheck shell=bash
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-WORK=${WORK:-$ROOT/work}
+# BASE picks the kernel the pipeline works on.  6.1 (default): Debian's
+# linux-source-6.1 and patches/ (the series).  6.12: Debian's
+# linux-source-6.12, mainline's own fix, and upstream/ (the selftests as a
+# mainline series); its tree, builds and results live in work/6.12/.
+BASE=${BASE:-6.1}
+case "$BASE" in
+	6.1) WORK=${WORK:-$ROOT/work} PATCHDIR=$ROOT/patches ;;
+	6.12) WORK=${WORK:-$ROOT/work/6.12} PATCHDIR=$ROOT/upstream ;;
+	*) printf 'ERROR: BASE=%s: the known bases are 6.1 and 6.12\n' "$BASE" >&2; exit 1 ;;
+esac
+BUSYBOX=$ROOT/work/busybox
+export BASE PATCHDIR BUSYBOX
+
 LOGS=$WORK/logs
 mkdir -p "$LOGS"
 T0=${T0:-$(date +%s)}

@@ -3,6 +3,8 @@
 # git format-patch, so the files in git are exactly what the tree holds.
 # The cover letter's subject and blurb come from docs/cover-letter.txt
 # (first paragraph: subject), recipients from scripts/get_maintainer.pl.
+# BASE=6.12: the upstream selftest series into upstream/, cover letter
+# from docs/cover-letter-upstream.txt.
 # Usage: scripts/series.sh [BRANCH]   (default: series)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,9 @@ n=$(git -C "$KTREE" rev-list --count "base..$br")
 
 # The cover letter quotes no benchmark figure: docs/RESULTS.md shows TCG
 # wall-clock runs whose intervals cannot carry a claim (README).
-desc=$(cat "$ROOT/docs/cover-letter.txt")
+cover=$ROOT/docs/cover-letter.txt
+[ "$BASE" = 6.1 ] || cover=$ROOT/docs/cover-letter-upstream.txt
+desc=$(cat "$cover")
 git -C "$KTREE" config "branch.$br.description" "$desc"
 diff=$(mktemp)
 git -C "$KTREE" diff "base..$br" >"$diff"
@@ -28,15 +32,16 @@ while IFS= read -r r; do
 done < <(cd "$KTREE" && ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$diff" 2>/dev/null)
 rm -f "$diff"
 
-rm -f "$ROOT"/patches/*.patch
+mkdir -p "$PATCHDIR"
+rm -f "$PATCHDIR"/*.patch
 git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature "${recips[@]}" \
-	-o "$ROOT/patches" "base..$br"
+	-o "$PATCHDIR" "base..$br"
 {
-	echo "# Apply in this order with 'git am' on Debian linux-source-6.1 (tag 'base')."
+	echo "# Apply in this order with 'git am' on Debian linux-source-$BASE (tag 'base')."
 	echo "# Regenerate with 'make series'; the cover letter is not a patch."
-	for p in "$ROOT"/patches/[0-9]*.patch; do
+	for p in "$PATCHDIR"/[0-9]*.patch; do
 		case "${p##*/}" in 0000-cover-letter.patch) ;; *) echo "${p##*/}" ;; esac
 	done
-} >"$ROOT/patches/series"
-log "exported $n patches from $br to patches/ (+ cover letter, ${#recips[@]} recipients)"
+} >"$PATCHDIR/series"
+log "exported $n patches from $br to ${PATCHDIR#"$ROOT"/}/ (+ cover letter, ${#recips[@]} recipients)"

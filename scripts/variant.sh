@@ -14,8 +14,19 @@ variant_base_ref() {
 				*) git -C "$KTREE" rev-parse --verify -q "${v##*-}^{commit}" ;;
 			esac ;;
 		global) echo base ;;
+		mainline-nolock)
+			[ "$BASE" = 6.12 ] || die "variant $1 needs BASE=6.12"
+			echo base ;;
 		*) die "unknown variant: $1" ;;
 	esac
+}
+
+# Apply tests/NAME.patch on the checked-out variant branch, or die naming it.
+apply_test_patch() { # NAME VARIANT
+	git -C "$KTREE" am -q --3way "$ROOT/tests/$1.patch" >"$LOGS/am-$1.log" 2>&1 && return
+	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
+	grep -E 'error:|patch failed|does not apply|conflict' "$LOGS/am-$1.log" | head -n 5 >&2
+	die "tests/$1.patch does not apply to $2 (log: $LOGS/am-$1.log)"
 }
 
 # Check out branch v/VARIANT: the patch level, plus the test-only race
@@ -30,23 +41,17 @@ variant_checkout() {
 		global*)
 			# the 2021 proposal (v14): one global tag_sync_lock on the
 			# stage 1 and swap paths, for the benchmarks
-			git -C "$KTREE" am -q --3way "$ROOT/tests/global-lock.patch" >"$LOGS/am-global-lock.log" 2>&1 || {
-				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-				die "tests/global-lock.patch does not apply to $v (log: $LOGS/am-global-lock.log)"
-			} ;;
+			apply_test_patch global-lock "$v" ;;
+		mainline-nolock)
+			# mainline's negative control: no PG_mte_lock (BASE=6.12)
+			apply_test_patch mainline-nolock "$v" ;;
 		series-nolock*)
 			# the negative control: the series without its bucket lock
-			git -C "$KTREE" am -q --3way "$ROOT/tests/series-nolock.patch" >"$LOGS/am-series-nolock.log" 2>&1 || {
-				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-				die "tests/series-nolock.patch does not apply to $v (log: $LOGS/am-series-nolock.log)"
-			} ;;
+			apply_test_patch series-nolock "$v" ;;
 	esac
 	case "$v" in
 		*-debug)
-			git -C "$KTREE" am -q --3way "$ROOT/tests/race-window.patch" >"$LOGS/am-race-window.log" 2>&1 || {
-				git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-				die "tests/race-window.patch does not apply to $v (log: $LOGS/am-race-window.log)"
-			} ;;
+			apply_test_patch race-window "$v" ;;
 		series-b[0-9]*)
 			bits=${v#series-b}
 			mte_c=$KTREE/arch/arm64/kernel/mte.c
