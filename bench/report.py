@@ -1,113 +1,217 @@
 #!/usr/bin/env python3
-"""Turn raw benchmark records into bench/results/*.json, docs/RESULTS.md,
-gnuplot data files and the contention model's projection.
+"""Turn the raw records of one 'make bench' run into bench/results/*.json,
+docs/RESULTS.md, gnuplot data and the contention model.
 
-Every number written here comes from the raw records of a 'make bench'
-run; nothing is typed in by hand.
+Every number written here comes from the raw records (and the fast-path
+count of scripts/fastpath.py); nothing is typed in by hand.
+
+Statistics: the boot is the unit.  A boot's value for a workload is the
+median of its runs; a variant's value is the median over its boots; a
+ratio is that of two variants' values, with a 95% interval from a
+bootstrap over boots (each variant's boots resampled with replacement,
+4000 times, fixed seed).  A difference is called only where the interval
+excludes 1.
 """
 import argparse
 import glob
 import json
 import os
+import random
 import statistics
-import textwrap
+import sys
 
 import model
 
-COLUMNS = {  # which build stands for which column
-    "base": "base", "global": "global", "series": "hashed",
-    "base-debug": "base", "global-debug": "global", "series-debug": "hashed",
-}
-SWEEP_PREFIX = "series-b"  # series-bN: the series with 2^N buckets
+SWEEP_PREFIX = "series-b"
+NAMES = {"base": "base (no lock)", "global": "global (2021 v14 lock)",
+         "series": "series (256 buckets)"}
+ORDER = ["base", "global", "series"]
+B_RESAMPLES = 4000
 
 
 def buckets(v):
-    """Bucket count of a sweep variant series-bN, else None."""
     return 1 << int(v[len(SWEEP_PREFIX):]) if v.startswith(SWEEP_PREFIX) else None
 
 
-def column(v):
+def name(v):
     n = buckets(v)
-    if n:
-        return "hashed, %d bucket%s" % (n, "" if n == 1 else "s")
-    return COLUMNS[v]
+    return "series, %d bucket%s" % (n, "" if n == 1 else "s") if n else NAMES.get(v, v)
 
 
-def order(v):
-    """base, global, series, then the sweep by bucket count."""
-    return (1, buckets(v)) if buckets(v) else (0, list(COLUMNS).index(v))
+def vorder(v):
+    return (1, buckets(v)) if buckets(v) else (0, ORDER.index(v) if v in ORDER else 9)
+
+
+def count(r):
+    return r.get("procs", r.get("vcpus", 1))
 
 
 def load(raw):
     recs = []
     for f in sorted(glob.glob(os.path.join(raw, "*.jsonl"))):
-        if f.endswith("symbols.jsonl"):
+        if os.path.basename(f) == "symbols.jsonl":
             continue
         with open(f) as fh:
-            recs += [json.loads(line) for line in fh if line.strip()]
+            recs += [json.loads(x) for x in fh if x.strip()]
     return recs
 
 
-def count(r):
-    """Processes (stage 1) or vCPUs (stage 2) of a record."""
-    return r.get("procs", r.get("vcpus", 1))
-
-
-def key(r):
-    return (r["workload"], count(r), r["pages"], r["smp"])
-
-
-def summarise(recs):
-    groups = {}
+def per_boot(recs):
+    """{(mode, workload, n, pages): {variant: {boot: [ns per page...]}}}"""
+    out = {}
     for r in recs:
-        groups.setdefault(key(r), {}).setdefault(r["variant"], []).append(r)
-    rows = []
-    for k in sorted(groups):
-        row = {"workload": k[0], "n": k[1], "pages": k[2], "smp": k[3], "v": {}}
-        for v, rs in groups[k].items():
-            vals = [x["ns_per_page"] for x in rs if "ns_per_page" in x]
-            errs = sorted({x["error"] for x in rs if "error" in x})
-            row["v"][v] = ({"median": statistics.median(vals), "min": min(vals),
-                            "max": max(vals), "reps": len(vals)} if vals
-                           else {"error": ", ".join(errs)})
-        rows.append(row)
-    return rows
+        if "ns_per_page" not in r:
+            continue
+        k = (r["mode"], r["workload"], count(r), r["pages"])
+        out.setdefault(k, {}).setdefault(r["variant"], {}).setdefault(
+            r["boot"], []).append(r["ns_per_page"])
+    return out
 
 
-def fmt(s):
-    if "error" in s:
-        return "refused (%s)" % s["error"]
-    return "%.0f [%.0f-%.0f]" % (s["median"], s["min"], s["max"])
+def boot_values(by_boot):
+    return [statistics.median(v) for _, v in sorted(by_boot.items())]
 
 
-def ratio_value(s, b):
-    if "median" not in s or "median" not in b or not b["median"]:
-        return None
-    return s["median"] / b["median"]
+def ratio_ci(xs, bs, rng):
+    """median(xs)/median(bs) and its 95% bootstrap interval over boots."""
+    point = statistics.median(xs) / statistics.median(bs)
+    est = sorted(statistics.median(rng.choices(xs, k=len(xs))) /
+                 statistics.median(rng.choices(bs, k=len(bs)))
+                 for _ in range(B_RESAMPLES))
+    return point, est[int(0.025 * B_RESAMPLES)], est[int(0.975 * B_RESAMPLES) - 1]
 
 
-def ratio(s, b):
-    x = ratio_value(s, b)
-    return "-" if x is None else "%.2f" % x
+def diff_ci(xs, ys, rng):
+    """median(xs) - median(ys) (the same boots, paired) and its interval."""
+    pairs = list(zip(xs, ys))
+    point = statistics.median(xs) - statistics.median(ys)
+    est = []
+    for _ in range(B_RESAMPLES):
+        s = rng.choices(pairs, k=len(pairs))
+        est.append(statistics.median(a for a, _ in s) - statistics.median(b for _, b in s))
+    est.sort()
+    return point, est[int(0.025 * B_RESAMPLES)], est[int(0.975 * B_RESAMPLES) - 1]
 
 
-def noise_band(rows, variants, base, smp):
-    """Ratios of `notag`, which runs the same code on every kernel: the
-    run's noise floor, as (lowest, highest), or None."""
-    xs = [ratio_value(r["v"].get(v, {}), r["v"].get(base, {}))
-          for r in rows if r["workload"] == "notag" and r["smp"] == smp for v in variants[1:]]
-    xs = [x for x in xs if x is not None]
-    return (min(xs), max(xs)) if xs else None
+def fmt_ratio(p, lo, hi):
+    flag = "" if lo <= 1.0 <= hi else " **"
+    return "%.3f [%.3f, %.3f]%s" % (p, lo, hi, flag)
 
 
-def shared_vs_private(rows, variants, smp):
-    """kvm-shared / kvm-private median on each kernel that ran both."""
-    sh = {r["workload"]: r["v"] for r in rows
-          if r["smp"] == smp and r["workload"] in ("kvm-shared", "kvm-private")}
-    if len(sh) < 2:
-        return {}
-    return {v: ratio(sh["kvm-shared"].get(v, {}), sh["kvm-private"].get(v, {}))
-            for v in variants if "median" in sh["kvm-shared"].get(v, {})}
+def table(groups, mode, variants, base, rng, unit, only=None):
+    vs = [v for v in variants if any(v in g for k, g in groups.items() if k[0] == mode)]
+    rows = ["| workload | n | pages | " + " | ".join(vs) + " | " +
+            " | ".join("%s / %s" % (v, base) for v in vs if v != base) + " |",
+            "|" + " --- |" * (3 + 2 * len(vs) - 1)]
+    ratios = []
+    for k in sorted(x for x in groups if x[0] == mode):
+        if only and k[1] not in only:
+            continue
+        g = groups[k]
+        cells, rats = [], []
+        for v in vs:
+            if v not in g:
+                cells.append("-")
+                continue
+            bv = boot_values(g[v])
+            cells.append("%.0f [%.0f-%.0f] (%d)" % (statistics.median(bv), min(bv), max(bv), len(bv)))
+        for v in vs:
+            if v == base:
+                continue
+            if v in g and base in g:
+                p, lo, hi = ratio_ci(boot_values(g[v]), boot_values(g[base]), rng)
+                rats.append(fmt_ratio(p, lo, hi))
+                ratios.append(dict(mode=mode, workload=k[1], n=k[2], pages=k[3], variant=v,
+                                   ratio=p, lo=lo, hi=hi, differs=not lo <= 1.0 <= hi))
+            else:
+                rats.append("-")
+        rows.append("| %s | %d | %d | %s | %s |" % (k[1], k[2], k[3], " | ".join(cells),
+                                                     " | ".join(rats)))
+    return rows, ratios
+
+
+def spread(groups, mode):
+    """[(workload, n, across-boot %, within-boot %)]: largest deviation from
+    the median, across the boots' values and across the runs of one boot."""
+    out = []
+    for k in sorted(x for x in groups if x[0] == mode):
+        across, within = 0.0, 0.0
+        for v, g in groups[k].items():
+            bv = boot_values(g)
+            m = statistics.median(bv)
+            across = max(across, max(abs(x - m) / m for x in bv) * 100)
+            for runs in g.values():
+                mr = statistics.median(runs)
+                within = max(within, max(abs(x - mr) / mr for x in runs) * 100)
+        out.append((k[1], k[2], across, within))
+    return out
+
+
+def fastpath_md(raw):
+    f = os.path.join(raw, "fastpath.json")
+    if not os.path.exists(f):
+        return ["Fast path: not computed in this run."], None
+    res = json.load(open(f))
+    out = ["## The tagged-page fast path, in instructions", "",
+           "`scripts/fastpath.py` disassembles the release objects "
+           "(`aarch64-linux-gnu-objdump`) and counts the shortest path from "
+           "the function's entry to `ret` that passes the `dmb ishld` which "
+           "`page_mte_tagged()` issues only for a tagged page, calling nothing "
+           "that initialises tags or takes a lock (calls within the object, and "
+           "`mte_init_page_tags()` for the series' stage 2, are followed).", "",
+           "| function | base | series | series - base |", "| --- | --- | --- | --- |"]
+    diffs = {}
+    for r in res:
+        if r["name"] == "series":
+            b = next(x for x in res if x["name"] == "base" and x["func"] == r["func"])
+            diffs[r["func"]] = r["insns"] - b["insns"]
+            out.append("| `%s` | %d | %d | %+d |" % (r["func"], b["insns"], r["insns"],
+                                                       r["insns"] - b["insns"]))
+    out += ["", "Where a count differs, the paths side by side (`diff` of the "
+            "instruction lists, addresses dropped):", ""]
+    for func in diffs:
+        if not diffs[func]:
+            continue
+        b = [p.split(": ", 1)[-1] for p in next(x for x in res if x["name"] == "base"
+                                                and x["func"] == func)["path"]]
+        s = [p.split(": ", 1)[-1] for p in next(x for x in res if x["name"] == "series"
+                                                and x["func"] == func)["path"]]
+        import difflib
+        out += ["```", "--- base %s" % func, "+++ series %s" % func]
+        out += [x for x in difflib.unified_diff(b, s, n=0, lineterm="")][2:]
+        out += ["```", ""]
+    return out, diffs
+
+
+def model_md(groups, base, rng, cmd):
+    """H and F from the icount mode, with intervals; the MVA model only if H
+    is significantly positive."""
+    kt = ("icount", "touch", 1)
+    kn = ("icount", "notag", 1)
+    t = next((g for k, g in groups.items() if k[:3] == kt), {}).get(base)
+    n = next((g for k, g in groups.items() if k[:3] == kn), {}).get(base)
+    out = ["## Model: 2 to 256 CPUs", ""]
+    if not t or not n:
+        return out + ["Not evaluated: no icount touch/notag records of %s." % base, ""], None
+    tb, nb = boot_values(t), boot_values(n)
+    common = min(len(tb), len(nb))
+    h, hlo, hhi = diff_ci(tb[:common], nb[:common], rng)
+    f = statistics.median(nb)
+    flo, fhi = min(nb), max(nb)
+    out += ["Parameters from the icount mode (one vCPU, instructions, %s): "
+            "F = notag first touch = %.0f instructions per page [%.0f-%.0f over boots]; "
+            "H = touch - notag = %.0f [95%% interval %.0f, %.0f] instructions per "
+            "page, the tag initialisation under the lock.  H/F = %.3f."
+            % (base, f, flo, fhi, h, hlo, hhi, h / f), ""]
+    if hlo <= 0:
+        return out + ["H is not significantly above 0 in this run, so the model is not "
+                      "evaluated with it (no clamping).", ""], None
+    params = {"fault_ns": f, "hold_ns": h, "buckets": model.BUCKETS,
+              "source": "icount, %s" % base}
+    lo = {"fault_ns": fhi, "hold_ns": hlo, "buckets": model.BUCKETS}
+    hi = {"fault_ns": flo, "hold_ns": hhi, "buckets": model.BUCKETS}
+    out += model.markdown(params, cmd, lo, hi)
+    return out, params
 
 
 def main():
@@ -117,213 +221,127 @@ def main():
     ap.add_argument("--docs", required=True)
     ap.add_argument("--mode", required=True)
     ap.add_argument("--cmd", required=True)
-    ap.add_argument("--warmup", type=int, default=0)
+    ap.add_argument("--spread-max", type=float, default=5.0)
     a = ap.parse_args()
 
     recs = load(a.raw)
     if not recs:
         raise SystemExit("no benchmark records in %s" % a.raw)
-    smp = recs[0]["smp"]
-    variants = sorted({r["variant"] for r in recs}, key=order)
-    for v in variants:
-        with open(os.path.join(a.out, "%s-smp%d.json" % (v, smp)), "w") as fh:
-            json.dump([r for r in recs if r["variant"] == v], fh, indent=1)
+    rng = random.Random(1)
+    variants = sorted({r["variant"] for r in recs}, key=vorder)
+    base = "base"
+    modes = [m for m in ("icount", "wall") if any(r["mode"] == m for r in recs)]
+    for m in modes:
+        for v in variants:
+            rs = [r for r in recs if r["variant"] == v and r["mode"] == m]
+            if rs:
+                with open(os.path.join(a.out, "%s-%s-smp%d.json" % (m, v, rs[0]["smp"])), "w") as fh:
+                    json.dump(rs, fh, indent=1)
     syms = []
     sf = os.path.join(a.raw, "symbols.jsonl")
     if os.path.exists(sf):
-        with open(sf) as fh:
-            syms = [json.loads(line) for line in fh if line.strip()]
-        with open(os.path.join(a.out, "symbols.json"), "w") as fh:
-            json.dump(syms, fh, indent=1)
+        syms = [json.loads(x) for x in open(sf) if x.strip()]
+    order = open(os.path.join(a.raw, "order")).read().split("\n") \
+        if os.path.exists(os.path.join(a.raw, "order")) else []
+    groups = per_boot(recs)
 
-    # Every run's results so far (e.g. an -smp 16 run from a bigger host).
-    allrecs = []
-    for f in sorted(glob.glob(os.path.join(a.out, "*-smp*.json"))):
-        with open(f) as fh:
-            allrecs += json.load(fh)
-    rows = summarise(allrecs)
-    base = variants[0]
-
-    main_vs = [v for v in variants if not v.startswith(SWEEP_PREFIX)]
-    sweep_vs = [v for v in variants if v.startswith(SWEEP_PREFIX)]
     md = ["# Benchmark results", "",
-          "Generated by `%s` from `%s`; do not edit." % (a.cmd, os.path.relpath(a.out)),
-          "", "Columns: " +
-          ", ".join("`%s` = %s" % (v, column(v)) for v in variants) + ".",
-          "",
-          "Which build stands for which: `base` is the unpatched kernel, no lock on "
-          "any path (the limit).  `global` is tests/global-lock.patch (the 2021 v14 lock) alone: one global lock in stage 1 "
-          "`mte_sync_tags()` only, so on the stage 2 paths (`kvm-*`) it is the same code "
-          "as base, and it still refuses MAP_SHARED MTE memslots.  `series` is the full "
-          "series (256 hashed buckets).  `series-bN` is the full series with 2^N buckets; "
-          "`series-b0` (one lock, the series' code) is the fair global lock for the paths "
-          "the global lock does not cover: stage 2 and shared memslots.", "",
-          "Cells: median [min-max] ns per page over interleaved boots "
-          "(A B C A B C ...); ratio = median / %s median from the same run." % base,
-          "All runs under QEMU TCG (`-machine virt,mte=on,virtualization=on`), "
-          "so absolute times are emulation times; compare ratios.", "",
-          ("Warm-up: before the workloads each boot tags about 60% of the guest's free "
-           "memory once, untimed (`WARMUP=1`, bench/run-guest.sh)."
-           if a.warmup else
-           "No warm-up (`WARMUP=0`, the default): under TCG the first tagging of memory "
-           "that has never held tags in the boot is several times slower, outside any "
-           "lock, and lands on whichever timed run first gets such memory (see the "
-           "run-order note, if any).  A `WARMUP=1` run removed that but made whole runs "
-           "bimodal from boot to boot: docs/experiments/."), ""]
-    md += table(rows, main_vs, base)
-    noise = noise_band(rows, variants, base, smp)
-    if noise:
-        md += ["", "Noise floor: `notag` runs the same code on every kernel (no PROT_MTE, "
-               "no tag lock), yet its ratios to %s range over %.2f-%.2f in this run; "
-               "ratios inside that band are emulation noise, not a cost of the lock."
-               % ((base,) + noise)]
-    smps = sorted({r["smp"] for r in allrecs})
-    if max(smps) < 16:
-        md += ["", "Not measured: the stage 1 and stage 2 scaling at `-smp 16`.  The records "
-               "here are from -smp %s only; no host with 16 or more cores was available "
-               "to this project.  `SMP=16 make bench` runs the same scripts unchanged on one, "
-               "and this file then gains its rows." % "/".join(str(x) for x in smps)]
-    order_notes = run_order_notes(allrecs, variants)
-    md += order_notes
-    counts = sorted({s_["reps"] for r in rows for s_ in r["v"].values() if "reps" in s_})
-    boots = sorted({r["boot"] for r in allrecs if r.get("boot")})
-    md += ["", "Samples per cell: %s (over %d interleaved boots; stage 1 workloads run "
-           "several times per boot, the KVM ones once)." % (
-               "-".join(str(c) for c in (counts[0], counts[-1])) if counts else "0", len(boots))]
-    svp = shared_vs_private(rows, variants, smp)
-    if svp:
-        md += ["", "The unpatched and global kernels refuse a MAP_SHARED MTE memslot "
-               "(`kvm-shared` above), so the shared memslot is compared with the private "
-               "one on the same kernel: " + ", ".join(
-                   "%s %s" % (v, x) for v, x in svp.items()) + " (kvm-shared / kvm-private)."]
-    if sweep_vs:
-        md += ["", "## Bucket-count sweep", "",
-               "The series with `MTE_TAG_LOCK_BITS` = N (`series-bN`, built by "
-               "`scripts/variant.sh`; the series itself is N = 8, 256 buckets), "
-               "booted in the same rounds; ratio to %s." % base, ""]
-        md += table(rows, [base] + [v for v in main_vs if v.startswith("series")] + sweep_vs,
-                    base, only=("touch", "bucket", "spread", "mprotect", "kvm-shared"))
-    md += ["", "Workloads: `touch` = P processes first-touch their own fresh "
-           "PROT_MTE MAP_SHARED memfd pages; `notag` = the same without PROT_MTE; "
-           "`refault` = refaults of pages already tagged (fast path); `mprotect` = "
+          "Generated by `%s` from the raw records in `%s`; do not edit." % (
+              a.cmd, os.path.relpath(a.out)), ""]
+    md += ["| variant | what | kernel commit | .config sha1 | QEMU |", "| --- | --- | --- | --- | --- |"]
+    for v in variants:
+        r = next(x for x in recs if x["variant"] == v)
+        md.append("| `%s` | %s | %s | %s | %s |" % (v, name(v), r["commit"], r["config"], r["qemu"]))
+    md += ["", "`base` is unpatched 6.1.192; `global` is tests/global-lock.patch (the "
+           "2021 v14 `tag_sync_lock`, stage 1 and swap only: at stage 2 it runs base's "
+           "code and refuses shared memslots); `series` is the full series; `series-bN` "
+           "the series with 2^N buckets (`series-b0`: the series' code with one lock, "
+           "the fair global lock for every path).  All release config.", "",
+           "Statistics: the boot is the unit.  A cell is the median over boots of each "
+           "boot's median run, [min-max] over boots, (boots).  A ratio is "
+           "variant / base with its 95% bootstrap interval over boots; ** marks an "
+           "interval that excludes 1, the only differences this file calls.  Each round "
+           "boots the variants in a random order (recorded below).", ""]
+
+    fp, diffs = fastpath_md(a.raw)
+    md += fp
+    all_ratios = []
+    status = 0
+    if "icount" in modes:
+        sp = spread(groups, "icount")
+        worst = max(sp, key=lambda x: x[2])
+        md += ["## Instructions per page (icount mode)", "",
+               "QEMU `-icount shift=0,sleep=off`, one vCPU: the guest clock advances "
+               "1 ns per executed instruction, so a time in ns is an instruction count, "
+               "free of host noise.  Single-CPU costs only: no contention.", "",
+               "Spread, the largest deviation from the median (percent): across boots "
+               "of one variant, and across the runs within one boot.", "",
+               "| workload | n | across boots | within a boot |", "| --- | --- | --- | --- |"]
+        md += ["| %s | %d | %.2f | %.2f |" % x for x in sp]
+        md += ["", "Bound: %.1f%% across boots (`make bench QUICK=1` fails above it); "
+               "largest here: %s n=%d, %.2f%%." % (a.spread_max, worst[0], worst[1], worst[2]), ""]
+        if any(x[2] > a.spread_max for x in sp):
+            status = 1
+            print("bench: icount spread across boots above %.1f%%: %s" % (
+                a.spread_max, ", ".join("%s %.2f%%" % (x[0], x[2]) for x in sp
+                                       if x[2] > a.spread_max)), file=sys.stderr)
+        if len([v for v in variants if any(k[0] == "icount" and v in g
+                                           for k, g in groups.items())]) > 1:
+            rows, rat = table(groups, "icount", variants, base, rng, "instructions")
+            md += ["Instructions per page:", ""] + rows + [""]
+            all_ratios += rat
+    if "wall" in modes:
+        rows, rat = table(groups, "wall", variants, base, rng, "ns")
+        smp = next(r["smp"] for r in recs if r["mode"] == "wall")
+        md += ["## Wall clock under emulation (%d vCPUs)" % smp, "",
+               "QEMU TCG, `-smp %d`: emulation time in ns per page, which only this mode "
+               "can show for contention (n > 1).  Host noise included; read the intervals."
+               % smp, ""] + rows + [""]
+        all_ratios += rat
+    differ = [r for r in all_ratios if r["differs"]]
+    md += ["## Differences called", ""]
+    if differ:
+        md += ["| mode | workload | n | variant | ratio [95% interval] |", "| --- | --- | --- | --- | --- |"]
+        md += ["| %s | %s | %d | %s | %.3f [%.3f, %.3f] |" % (
+            r["mode"], r["workload"], r["n"], r["variant"], r["ratio"], r["lo"], r["hi"])
+            for r in differ]
+    else:
+        md.append("None: every interval includes 1.")
+    md += ["", "Workloads: `touch` = P processes first-touch their own fresh PROT_MTE "
+           "MAP_SHARED memfd pages; `notag` = the same without PROT_MTE; `refault` = "
+           "refaults of pages already tagged (the fast path); `mprotect` = "
            "mprotect(PROT_MTE) of a populated shared region (per page); `kvm-*` = V vCPUs "
            "first-touch an MTE memslot at stage 2 (`shared` memfd, `private` anonymous, "
-           "`nomte` without KVM_CAP_ARM_MTE); `bucket` = P processes write-fault "
-           "page-cache pages whose pfns all hash to one bucket (the worst case for "
-           "the hashed table), `spread` = the same with pfns in different buckets "
-           "(its control).", ""]
+           "`nomte` without KVM_CAP_ARM_MTE; base and global refuse `shared`); `bucket` = "
+           "P processes write-fault page-cache pages whose pfns all hash to one bucket, "
+           "`spread` = the same with pfns in different buckets.", ""]
     if syms:
-        md += ["## Lock table size (from vmlinux symbols)", "",
-               "| variant | symbol | bytes |", "| --- | --- | --- |"]
+        md += ["## Lock table size (nm -S vmlinux)", "", "| variant | symbol | bytes |",
+               "| --- | --- | --- |"]
         md += ["| %s | `%s` | %d |" % (s["variant"], s["symbol"], s["bytes"]) for s in syms]
         md.append("")
-
-    # The model, parameterised by this run's base measurements.
-    params = model.params_from(rows, base, smp)
-    md += model.markdown(params, a.cmd)
-    model.write_dat(params, os.path.join(a.docs, "model.dat"))
-    with open(os.path.join(a.docs, "measured.dat"), "w") as fh:
-        fh.write("P " + " ".join(variants) + "\n")
-        for r in rows:
-            if r["workload"] == "touch" and r["smp"] == smp:
-                fh.write("%d %s\n" % (r["n"], " ".join(
-                    "%.1f" % r["v"].get(v, {}).get("median", float("nan")) for v in variants)))
+    mm, params = model_md(groups, base, rng, a.cmd)
+    md += mm
+    md += ["## Contention on more cores", "",
+           "Not measured: this project's host has 2 cores, and the 16-core machine of "
+           "the device tool was not lent to this task (its `status` said `not_drawn`).  "
+           "`SMP=16 make bench` runs the wall-clock mode unchanged on such a host.", ""]
+    md += ["Round order (mode, round, variants in boot order): " +
+           "; ".join(x for x in order if x) + ".", ""]
     with open(os.path.join(a.docs, "RESULTS.md"), "w") as fh:
         fh.write("\n".join(md) + "\n")
-    with open(os.path.join(a.docs, "results-summary.txt"), "w") as fh:
-        fh.write("\n".join(summary_lines(rows, variants, base, smp, params, a.cmd, syms,
-                                         order_notes)) + "\n")
-
-
-def run_order_notes(recs, variants):
-    """Flag a run position within a boot that is slow on every kernel alike:
-    a run-order effect of the setup, not a cost of any lock."""
-    out = []
-    wls = sorted({(r["workload"], count(r)) for r in recs})
-    for w, n in wls:
-        per_v = {}
-        for v in variants:
-            by_boot = {}
-            for r in recs:
-                if r["variant"] == v and r["workload"] == w and count(r) == n \
-                        and "ns_per_page" in r:
-                    by_boot.setdefault(r["boot"], {})[r["rep"]] = r["ns_per_page"]
-            for k in range(3):
-                rat = [b[k] / statistics.mean([x for j, x in b.items() if j != k])
-                       for b in by_boot.values() if len(b) >= 3 and k in b]
-                if rat:
-                    per_v.setdefault(k, {})[v] = statistics.median(rat)
-        for k, rv in per_v.items():
-            if len(rv) == len(variants) and min(rv.values()) > 2:
-                out += ["", "Run order: in every boot, run %d of `%s` n=%d takes %.1f-%.1fx "
-                        "the mean of the other runs on every kernel, %s included (median per "
-                        "boot), so it is an effect of the setup, not of a lock; it widens "
-                        "that row's min-max." % (k + 1, w, n, min(rv.values()),
-                                                 max(rv.values()), variants[0])]
-    return out
-
-
-def table(rows, vs, base, only=None):
-    """Markdown table of medians and ratios to base for variants vs."""
-    out = ["| workload | n | pages | smp | " + " | ".join(vs) + " | " +
-           " | ".join("%s/%s" % (v, base) for v in vs[1:]) + " |",
-           "|" + " --- |" * (4 + 2 * len(vs) - 1)]
-    for r in rows:
-        if only and r["workload"] not in only:
-            continue
-        cells = [fmt(r["v"].get(v, {"error": "not run"})) for v in vs]
-        rats = [ratio(r["v"].get(v, {}), r["v"].get(base, {})) for v in vs[1:]]
-        out.append("| %s | %d | %d | %d | %s | %s |" % (
-            r["workload"], r["n"], r["pages"], r["smp"], " | ".join(cells), " | ".join(rats)))
-    return out
-
-
-def wrap(text):
-    return textwrap.wrap(text, 72, break_on_hyphens=False)
-
-
-def summary_lines(rows, variants, base, smp, params, cmd, syms, order_notes):
-    """The cover letter's performance paragraph."""
-    main_vs = [v for v in variants[1:] if not v.startswith(SWEEP_PREFIX)]
-    sweep_vs = [v for v in variants if v.startswith(SWEEP_PREFIX)]
-    out = ["Performance (%s, docs/RESULTS.md; QEMU TCG, so compare ratios:" % cmd,
-           "median time per page relative to the unpatched kernel, 1.00 = no cost):", ""]
-    svp = shared_vs_private(rows, main_vs, smp)
-    for r in rows:
-        if r["smp"] != smp:
-            continue
-        rats = ["%s %s" % (column(v), ratio(r["v"].get(v, {}), r["v"].get(base, {})))
-                for v in main_vs]
-        if r["workload"] == "kvm-shared" and "median" not in r["v"].get(base, {}) and svp:
-            rats = ["refused by %s; vs kvm-private on the same kernel: " % base + ", ".join(
-                "%s %s" % (column(v), x) for v, x in svp.items())]
-        out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
-    noise = noise_band(rows, variants, base, smp)
-    if noise:
-        out += ["", "notag runs the same code on every kernel; its ratios (%.2f-%.2f) are"
-                % noise,
-                "the noise floor of this emulated 2-vCPU setup (docs/RESULTS.md has"
-                " min/max)."]
-    if sweep_vs:
-        out += ["", "Bucket-count sweep (same ratio; series = 256 buckets):", ""]
-        for r in rows:
-            if r["workload"] in ("bucket", "spread", "touch") and r["n"] == r["smp"] == smp:
-                rats = ["%d: %s" % (buckets(v), ratio(r["v"].get(v, {}), r["v"].get(base, {})))
-                        for v in sweep_vs]
-                out.append("  %-11s n=%-3d %s" % (r["workload"], r["n"], ", ".join(rats)))
-    for note in order_notes:
-        out += wrap(note) if note else [""]
-    if syms:
-        out += [""] + wrap("Lock table (nm -S vmlinux): " + ", ".join(
-            "%s %s %d B" % (s["variant"], s["symbol"], s["bytes"]) for s in syms) + ".")
-    out += ["", "Model (bench/model.py; hold %.1f us, fault %.1f us from this run):"
-            % (params["hold_ns"] / 1e3, params["fault_ns"] / 1e3),
-            "throughput at 256 CPUs is %.0f%% of contention-free with the global"
-            % (100 * model.efficiency(params, 256, 1)),
-            "lock and %.0f%% with %d buckets; the smallest table within 2%% of"
-            % (100 * model.efficiency(params, 256, params["buckets"]), params["buckets"]),
-            "contention-free at 256 CPUs has %d buckets." % model.smallest_table(params)]
-    return out
+    with open(os.path.join(a.docs, "ratios.json"), "w") as fh:
+        json.dump(dict(ratios=all_ratios, fastpath=diffs), fh, indent=1)
+    for m in modes:
+        with open(os.path.join(a.docs, "ratios-%s.dat" % m), "w") as fh:
+            fh.write("label ratio lo hi\n")
+            for r in all_ratios:
+                if r["mode"] == m:
+                    fh.write('"%s n=%d %s" %.4f %.4f %.4f\n' % (
+                        r["workload"], r["n"], r["variant"], r["ratio"], r["lo"], r["hi"]))
+    if params:
+        model.write_dat(params, os.path.join(a.docs, "model.dat"))
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 #!/bin/sh
 # Runs in the guest (harness.tests=bench): every benchmark workload,
-# one JSON object per line.  Usage: run-guest.sh quick|full[-warm]
+# one JSON object per line.
+# Usage: run-guest.sh quick|icount-quick|icount|full[-warm]
 set -u
 n=$(nproc)
 # r: runs per boot of each stage 1 workload (boots are the repetitions of
 # 'make bench'; runs within a boot add samples)
 case "${1:-full}" in
 	quick*) pages=64 kpages=32 bpages=16 r=1 warm=4096 ;;
+	# under -icount (instruction counts, one vCPU): 3 runs per boot, for
+	# the within-boot spread; icount-quick with small sizes (make check)
+	icount-quick*) pages=64 kpages=32 bpages=16 r=3 warm=4096 ;;
 	*) pages=512 kpages=256 bpages=128 r=3
 	   # 60% of free memory, in 4 KiB pages
 	   warm=$(awk '/^MemFree:/ { print int($2 / 4 * 0.6) }' /proc/meminfo) ;;

@@ -1,92 +1,131 @@
 #!/usr/bin/env bash
-# 'make bench': base vs global vs hashed, interleaved boots, raw JSON,
-# tables, the model and plots.
+# 'make bench': base vs global vs hashed, two measurement modes, raw JSON,
+# tables with bootstrap intervals, the fast-path instruction diff, the
+# model and plots.
 # Usage: scripts/bench.sh [QUICK=1]
-#   full:  variants base global series (release config), REPS (5)
-#          repetitions interleaved A B C A B C ..., plus the bucket-count
-#          sweep series-bN for N in SWEEP ("0 4 12"; the series is N=8)
-#          in the same rounds for the first SWEEP_REPS (REPS) of them;
-#          writes bench/results/*.json, docs/RESULTS.md, docs/*.png
-#   QUICK: base, global and series-debug (amplifier off), one
-#          repetition, small sizes; writes work/bench-quick/ only
-# Env: SMP (vCPUs, default 2), REPS, SWEEP, SWEEP_REPS, MEM, WARMUP (1: the
-#      guest tags most of its free memory once before the workloads, see
-#      bench/run-guest.sh; 0, the default: off);
-#      REPORT_ONLY=1 remakes the reports from the last run's raw records.
+#   full:  icount mode (-icount shift=0,sleep=off, one vCPU: guest time is
+#          an instruction count): base global series series-b0 series-b4
+#          series-b12, ICOUNT_REPS (2) boots each; then wall-clock mode
+#          (TCG, SMP vCPUs, emulation): base global series series-b0, REPS
+#          (4) boots each.  Each round boots the variants in a random order
+#          (seed BENCH_SEED, recorded).  Writes bench/results/*.json,
+#          docs/RESULTS.md, docs/*.png.
+#   QUICK: (make check) two icount boots of base with small sizes; fails
+#          if any workload's instructions per page differ between them by
+#          more than ICOUNT_SPREAD_MAX percent (5); and the fast-path
+#          instruction diff of base vs series (scripts/fastpath.py).
+#          Writes work/bench-quick/ only.
+# Env: SMP (wall-clock vCPUs, 2), REPS, ICOUNT_REPS, BENCH_SEED, MEM,
+#      BENCH_MODES ("icount wall": which modes to boot),
+#      ICOUNT_SPREAD_MAX, REPORT_ONLY=1 (remake the reports from the last
+#      run's raw records).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 S=$ROOT/scripts
+KTREE=${KERNEL_SRC:-$WORK/linux}
+ICOUNT="shift=0,sleep=off"
 
 quick=0
 [ "${1:-}" = QUICK=1 ] && quick=1
 if [ "$quick" = 1 ]; then
-	# the kernels make check has built (base, series-debug) plus global,
-	# which shares all but one object with base: no cold debug build of
-	# its own
-	variants=(base global series-debug)
-	reps=${REPS:-1} mode=quick out=$WORK/bench-quick docs=$WORK/bench-quick
-	sweep=() sweep_reps=0
+	ic_vs=(base) ic_reps=2 ic_size=icount-quick wc_vs=() wc_reps=0
+	mode=quick out=$WORK/bench-quick docs=$WORK/bench-quick
 else
-	variants=(base global series)
-	reps=${REPS:-5} mode=full out=$ROOT/bench/results docs=$ROOT/docs
-	read -ra sweep <<<"${SWEEP-0 4 12}"
-	sweep=("${sweep[@]/#/series-b}")
-	sweep_reps=${SWEEP_REPS:-$reps}
+	ic_vs=(base global series series-b0 series-b4 series-b12) ic_reps=${ICOUNT_REPS:-2}
+	ic_size=icount wc_vs=(base global series series-b0) wc_reps=${REPS:-4}
+	mode=full out=$ROOT/bench/results docs=$ROOT/docs
 fi
 need_tool python3
 need_tool gnuplot
-export SMP=${SMP:-2}
-warmup=${WARMUP:-0}
-
-log "== bench: $mode, ${variants[*]}, $reps reps; sweep ${sweep[*]:-none}, $sweep_reps reps; -smp $SMP"
+smp=${SMP:-2}
+modes=${BENCH_MODES:-icount wall}
+seed=${BENCH_SEED:-$(date +%s)}
 raw=$WORK/bench-raw-$mode
 mkdir -p "$out" "$docs"
 
-# Build every variant, boot each REPS times interleaved, collect the records
-# and the lock table sizes into $raw.
+# JSON fields that identify what a record measured.
+meta() { # VARIANT MODE
+	local qv commit cfg
+	qv=$(qemu-system-aarch64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
+	commit=$(git -C "$KTREE" rev-parse --short=12 "v/$1")
+	cfg=$(sha1sum "$WORK/build/$1/.config" | cut -c1-12)
+	printf '"variant":"%s","mode":"%s","qemu":"%s","commit":"%s","config":"%s","icount":"%s"' \
+		"$1" "$2" "$qv" "$commit" "$cfg" "$([ "$2" = icount ] && echo "$ICOUNT" || echo off)"
+}
+
+# boot_round MODE ROUND VARIANT...: one boot of each variant, in a random
+# order drawn from the seed; records to $raw/MODE-VARIANT.jsonl
+boot_round() {
+	local m=$1 r=$2 v name pos=0 fields
+	shift 2
+	read -ra order < <(python3 -c 'import random, sys
+r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$seed-$m-$r" "$@")
+	echo "$m $r ${order[*]}" >>"$raw/order"
+	for v in "${order[@]}"; do
+		pos=$((pos + 1))
+		name=bench-$mode-$m-$v-$r
+		if [ "$m" = icount ]; then
+			SMP=1 QEMU_ARGS="-icount $ICOUNT" APPEND="harness.bench=$ic_size" \
+				"$S/boot.sh" "$v" bench "$name" ||
+				die "bench boot failed: $v (console: $LOGS/console-$name.log)"
+		else
+			SMP=$smp APPEND="harness.bench=full" "$S/boot.sh" "$v" bench "$name" ||
+				die "bench boot failed: $v (console: $LOGS/console-$name.log)"
+		fi
+		fields="$(meta "$v" "$m"),\"boot\":$r,\"pos\":$pos,\"smp\":$([ "$m" = icount ] && echo 1 || echo "$smp"),"
+		tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' | sed "s/^{/{$fields/" >>"$raw/$m-$v.jsonl"
+		log "[$m round $r, $pos/${#order[@]}: $v] $(wc -l <"$raw/$m-$v.jsonl") records so far"
+	done
+}
+
 measure() {
-	local r v name round
-	# the shared preparation step (a no-op where nothing changed)
+	local r
 	"$S/prepare.sh"
 	"$S/bench-build.sh"
 	"$S/initramfs.sh"
-	"$S/prepare.sh" "${variants[@]}" "${sweep[@]}"
+	# shellcheck disable=SC2046
+	"$S/prepare.sh" $(printf '%s\n' "${ic_vs[@]}" "${wc_vs[@]}" | sort -u)
 	rm -rf "$raw"
 	mkdir -p "$raw"
-	echo "$reps" >"$raw/reps"
-	echo "$warmup" >"$raw/warmup"
-	for ((r = 1; r <= reps; r++)); do
-		round=("${variants[@]}")
-		[ "$r" -le "$sweep_reps" ] && round+=("${sweep[@]}")
-		for v in "${round[@]}"; do
-			name=bench-$mode-$v-$r
-			APPEND="harness.bench=$mode$([ "$warmup" = 0 ] || echo -warm)" "$S/boot.sh" "$v" bench "$name" ||
-				die "bench boot failed: $v rep $r (console: $LOGS/console-$name.log)"
-			tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' |
-				sed "s/^{/{\"variant\":\"$v\",\"boot\":$r,\"smp\":$SMP,/" >>"$raw/$v.jsonl"
-			log "[$v rep $r] $(wc -l <"$raw/$v.jsonl") records so far"
-		done
-	done
-	for v in "${variants[@]}" "${sweep[@]}"; do
+	echo "$seed" >"$raw/seed"
+	case " $modes " in *" icount "*) ;; *) ic_reps=0 ;; esac
+	case " $modes " in *" wall "*) ;; *) wc_reps=0 ;; esac
+	for ((r = 1; r <= ic_reps; r++)); do boot_round icount "$r" "${ic_vs[@]}"; done
+	for ((r = 1; r <= wc_reps; r++)); do boot_round wall "$r" "${wc_vs[@]}"; done
+	for v in "${ic_vs[@]}" "${wc_vs[@]}"; do
 		aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
 			awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
 				printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'
-	done >"$raw/symbols.jsonl"
+	done | sort -u >"$raw/symbols.jsonl"
+}
+
+# The tagged-page fast path, base vs series, from the release objects.
+fast_path() {
+	local b=$WORK/build/base s=$WORK/build/series
+	"$S/build.sh" base >/dev/null
+	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
+	python3 "$S/fastpath.py" --json "$raw/fastpath.json" \
+		"base=$b/arch/arm64/kernel/mte.o:mte_sync_tags" \
+		"series=$s/arch/arm64/kernel/mte.o:mte_sync_tags" \
+		"base=$b/arch/arm64/kvm/mmu.o:sanitise_mte_tags" \
+		"series=$s/arch/arm64/kvm/mmu.o:sanitise_mte_tags,$s/arch/arm64/kernel/mte.o:mte_init_page_tags"
 }
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
-	# Remake the tables, model and plots from the last run's records.
-	[ -s "$raw/symbols.jsonl" ] || die "REPORT_ONLY=1: no records of a $mode run in $raw"
-	reps=$(cat "$raw/reps")
-	warmup=$(cat "$raw/warmup" 2>/dev/null || echo 0)
+	[ -s "$raw/seed" ] || die "REPORT_ONLY=1: no records of a $mode run in $raw"
 else
+	log "== bench ($mode): icount ${ic_vs[*]} x $ic_reps; wall-clock ${wc_vs[*]:-none} x $wc_reps (-smp $smp); seed $seed"
 	measure
+	log "== fast path (scripts/fastpath.py)"
+	fast_path
 fi
 
 python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
-	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$SMP REPS=$reps WARMUP=$warmup)" \
-	--warmup "$warmup"
-(cd "$docs" && for g in "$ROOT"/bench/*.gp; do gnuplot "$g"; done)
+	--spread-max "${ICOUNT_SPREAD_MAX:-5}" \
+	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$smp REPS=$wc_reps ICOUNT_REPS=$ic_reps BENCH_SEED=$(cat "$raw/seed"))"
+if [ "$quick" = 0 ]; then
+	(cd "$docs" && for g in "$ROOT"/bench/*.gp; do gnuplot "$g"; done)
+fi
 log "== bench done: $docs/RESULTS.md"

@@ -32,6 +32,8 @@ need_tool aarch64-linux-gnu-gcc
 need_tool ccache
 
 frags=("$ROOT/configs/base.config")
+# kernel-version differences stay in data: configs/$BASE.config, if any
+[ -f "$ROOT/configs/$BASE.config" ] && frags+=("$ROOT/configs/$BASE.config")
 case "$v" in
 	*-debug) frags+=("$ROOT/configs/debug.config") ;;
 	matrix-*)
