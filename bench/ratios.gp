@@ -1,11 +1,11 @@
 # Ratios to base with 95% bootstrap intervals, one plot per mode: run by
 # scripts/bench.sh in docs/ (ratios-MODE.dat from bench/report.py).
-set terminal pngcairo size 1000,560 noenhanced
+set terminal pngcairo size 1400,640 noenhanced
 set style fill solid 0.4
 set boxwidth 0.6
 set yrange [0:*]
 set ylabel 'variant / base (median over boots), 95% interval'
-set xtics rotate by -40 font ',9'
+set xtics rotate by -45 font ",8"
 set grid ytics
 set key off
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2

@@ -16,7 +16,8 @@
 #          instruction diff of base vs series (scripts/fastpath.py).
 #          Writes work/bench-quick/ only.
 # Env: SMP (wall-clock vCPUs, 2), REPS, ICOUNT_REPS, BENCH_SEED, MEM,
-#      BENCH_MODES ("icount wall": which modes to boot),
+#      BENCH_MODES ("icount wall": which modes to boot), BENCH_APPEND=1
+#      (keep the last run's records and seed, add this run's modes),
 #      ICOUNT_SPREAD_MAX, REPORT_ONLY=1 (remake the reports from the last
 #      run's raw records).
 set -euo pipefail
@@ -87,9 +88,15 @@ measure() {
 	"$S/initramfs.sh"
 	# shellcheck disable=SC2046
 	"$S/prepare.sh" $(printf '%s\n' "${ic_vs[@]}" "${wc_vs[@]}" | sort -u)
-	rm -rf "$raw"
-	mkdir -p "$raw"
-	echo "$seed" >"$raw/seed"
+	# BENCH_APPEND=1: add this run's modes to the last run's records (one
+	# mode booted at a time, say icount while the host is busy)
+	if [ "${BENCH_APPEND:-0}" = 1 ] && [ -s "$raw/seed" ]; then
+		seed=$(cat "$raw/seed")
+	else
+		rm -rf "$raw"
+		mkdir -p "$raw"
+		echo "$seed" >"$raw/seed"
+	fi
 	case " $modes " in *" icount "*) ;; *) ic_reps=0 ;; esac
 	case " $modes " in *" wall "*) ;; *) wc_reps=0 ;; esac
 	for ((r = 1; r <= ic_reps; r++)); do boot_round icount "$r" "${ic_vs[@]}"; done

@@ -8,6 +8,8 @@
 #   series-debug  series + tests/race-window.patch, debug config
 #   series-bN     full series with a 2^N-bucket table (MTE_TAG_LOCK_BITS=N; b0: one)
 #   series-nolock[-debug]  series + tests/series-nolock.patch (negative control)
+#   series-nest-debug  series + tests/lockdep-nest.patch (lockdep's report)
+#   mainline-nolock (BASE=6.12) 6.12 + tests/mainline-nolock.patch
 #   matrix-CFG-TREE TREE (base|series) with configs/CFG.config (scripts/matrix.sh)
 # SERIES_REF=<commit> builds 'series' from a prefix of the series (bisect).
 # Inputs: the kernel tree from scripts/tree.sh, configs/*.config.

@@ -7,7 +7,7 @@ variant_base_ref() {
 	case "$v" in
 		base) echo base ;;
 		series) echo "${SERIES_REF:-series}" ;;
-		series-b[0-9]*|series-nolock) echo series ;;
+		series-b[0-9]*|series-nolock|series-nest) echo series ;;
 		matrix-*)
 			case "${v##*-}" in
 				base|series) variant_base_ref "${v##*-}" ;;
@@ -48,6 +48,9 @@ variant_checkout() {
 		series-nolock*)
 			# the negative control: the series without its bucket lock
 			apply_test_patch series-nolock "$v" ;;
+		series-nest*)
+			# two buckets nested once at boot: what lockdep reports
+			apply_test_patch lockdep-nest "$v" ;;
 	esac
 	case "$v" in
 		*-debug)
