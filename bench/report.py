@@ -317,6 +317,14 @@ def main():
             for r in differ]
     else:
         md.append("None: every interval includes 1.")
+    false_calls = [r for r in differ if r["mode"] == "wall" and r["workload"] == "notag"]
+    if false_calls:
+        md += ["", "Caution: `notag` runs the same code on every kernel (no PROT_MTE, no "
+               "tag lock), yet %d of its wall-clock ratios are called here (%s).  With "
+               "this few boots the bootstrap understates the emulation's noise, so a "
+               "wall-clock call is not evidence of a cost unless the icount table shows "
+               "it too." % (len(false_calls), ", ".join(
+                   "%s n=%d %.3f" % (r["variant"], r["n"], r["ratio"]) for r in false_calls))]
     md += ["", "Workloads: `touch` = P processes first-touch their own fresh PROT_MTE "
            "MAP_SHARED memfd pages; `notag` = the same without PROT_MTE; `refault` = "
            "refaults of pages already tagged (the fast path); `mprotect` = "

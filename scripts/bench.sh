@@ -97,6 +97,7 @@ measure() {
 		mkdir -p "$raw"
 		echo "$seed" >"$raw/seed"
 	fi
+	echo "$cmdline" >>"$raw/commands"
 	case " $modes " in *" icount "*) ;; *) ic_reps=0 ;; esac
 	case " $modes " in *" wall "*) ;; *) wc_reps=0 ;; esac
 	for ((r = 1; r <= ic_reps; r++)); do boot_round icount "$r" "${ic_vs[@]}"; done
@@ -120,6 +121,9 @@ fast_path() {
 		"series=$s/arch/arm64/kvm/mmu.o:sanitise_mte_tags,$s/arch/arm64/kernel/mte.o:mte_init_page_tags"
 }
 
+append=
+[ "${BENCH_APPEND:-0}" = 1 ] && append=" BENCH_APPEND=1"
+cmdline="$([ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$smp REPS=$wc_reps ICOUNT_REPS=$ic_reps BENCH_MODES=\"$modes\"$append)"
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
 	[ -s "$raw/seed" ] || die "REPORT_ONLY=1: no records of a $mode run in $raw"
 else
@@ -131,7 +135,7 @@ fi
 
 python3 "$ROOT/bench/report.py" --raw "$raw" --out "$out" --docs "$docs" --mode "$mode" \
 	--spread-max "${ICOUNT_SPREAD_MAX:-5}" \
-	--cmd "$( [ "$quick" = 1 ] && echo "make bench QUICK=1" || echo "make bench") (SMP=$smp REPS=$wc_reps ICOUNT_REPS=$ic_reps BENCH_SEED=$(cat "$raw/seed"))"
+	--cmd "$(paste -sd';' "$raw/commands" 2>/dev/null || echo "$cmdline"), BENCH_SEED=$(cat "$raw/seed")"
 if [ "$quick" = 0 ]; then
 	(cd "$docs" && for g in "$ROOT"/bench/*.gp; do gnuplot "$g"; done)
 fi
