@@ -13,6 +13,7 @@ bootstrap over boots (each variant's boots resampled with replacement,
 excludes 1.
 """
 import argparse
+import difflib
 import glob
 import json
 import os
@@ -182,7 +183,6 @@ def fastpath_md(raw):
                                                 and x["func"] == func)["path"]]
         s = [p.split(": ", 1)[-1] for p in next(x for x in res if x["name"] == "series"
                                                 and x["func"] == func)["path"]]
-        import difflib
         out += ["```", "--- base %s" % func, "+++ series %s" % func]
         out += [x for x in difflib.unified_diff(b, s, n=0, lineterm="")][2:]
         out += ["```", ""]
