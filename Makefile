@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC SMP MEM BOOT_TIMEOUT
 
-.PHONY: help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
+.PHONY: variants help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
@@ -19,8 +19,8 @@ help:
 	@echo 'make series   export the kernel tree commits base..series to patches/'
 	@echo 'make matrix   W=1 + sparse on touched files with MTE=n, KVM=n, lockdep;'
 	@echo '              every kernel patch builds on its own -> docs/MATRIX.md'
-	@echo 'make build VARIANT=v   build one kernel (base global series series-nolock'
-	@echo '              series-bN, N = bucket bits; any of them with -debug)'
+	@echo 'make build VARIANT=v   build one kernel variant (tests/variants)'
+	@echo 'make variants list the variants: name, source, test patches, configs'
 	@echo 'make test-harness   tests of the evaluator itself (no boot)'
 	@echo 'make verdict  re-judge the last make check consoles (scripts/verdict.sh)'
 	@echo 'make detect [VARIANT=base] [N=20]   natural detection rate, amplifier off'
@@ -39,6 +39,9 @@ selftests: tree
 
 initramfs: selftests
 	@scripts/initramfs.sh
+
+variants:
+	@awk '!/^#/ && NF >= 7 { printf "%-20s %-6s %-7s %-26s %s\n", $$1, $$2, $$3, $$4, $$5 }' tests/variants
 
 build: tree
 	@scripts/build.sh $(VARIANT)
@@ -75,4 +78,4 @@ detect:
 	@scripts/detect-rate.sh $(if $(filter command line,$(origin VARIANT)),$(VARIANT),base) $(or $(N),20)
 
 clean:
-	rm -rf work/build work/initramfs work/initramfs.cpio.gz work/kselftest-install
+	rm -rf work/v work/build work/initramfs work/initramfs.cpio.gz work/kselftest-install

@@ -23,24 +23,42 @@ import sys
 
 import model
 
-SWEEP_PREFIX = "series-b"
-NAMES = {"base": "base (no lock)", "global": "global (2021 v14 lock)",
-         "series": "series (256 buckets)"}
-ORDER = ["base", "global", "series"]
 B_RESAMPLES = 4000
+VARIANTS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "variants")
+LOCK_BITS = "CONFIG_ARM64_MTE_TAG_LOCK_BITS="
+
+
+def read_variants(path=VARIANTS_FILE):
+    """tests/variants: {name: {"source", "patches", "configs", "purpose"}}, in order."""
+    table = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or len(line.split()) < 7:
+                continue
+            name, _kernel, source, patches, configs, _bench, purpose = line.split(None, 6)
+            table[name] = dict(source=source, patches=patches.split(","),
+                               configs=configs.split(","), purpose=purpose.strip())
+    return table
+
+
+VARIANTS = read_variants()
 
 
 def buckets(v):
-    return 1 << int(v[len(SWEEP_PREFIX):]) if v.startswith(SWEEP_PREFIX) else None
+    """The lock table size of a bucket-sweep variant (a LOCK_BITS config line)."""
+    for c in VARIANTS.get(v, {}).get("configs", []):
+        if c.startswith(LOCK_BITS):
+            return 1 << int(c[len(LOCK_BITS):])
+    return None
 
 
 def name(v):
-    n = buckets(v)
-    return "series, %d bucket%s" % (n, "" if n == 1 else "s") if n else NAMES.get(v, v)
+    return VARIANTS[v]["purpose"] if v in VARIANTS else v
 
 
 def vorder(v):
-    return (1, buckets(v)) if buckets(v) else (0, ORDER.index(v) if v in ORDER else 9)
+    order = list(VARIANTS)
+    return (1 if buckets(v) else 0, buckets(v) or 0, order.index(v) if v in order else len(order))
 
 
 def count(r):

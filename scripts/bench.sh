@@ -4,10 +4,10 @@
 # model and plots.
 # Usage: scripts/bench.sh [QUICK=1]
 #   full:  icount mode (-icount shift=0,sleep=off, one vCPU: guest time is
-#          an instruction count): base global series series-b0 series-b4
-#          series-b12, ICOUNT_REPS (2) boots each; then wall-clock mode
-#          (TCG, SMP vCPUs, emulation): base global series series-b0, REPS
-#          (4) boots each.  Each round boots the variants in a random order
+#          an instruction count): the variants whose bench column in
+#          tests/variants has icount, ICOUNT_REPS (2) boots each; then
+#          wall-clock mode (TCG, SMP vCPUs, emulation): those with wall,
+#          REPS (4) boots each.  Each round boots the variants in a random order
 #          (seed BENCH_SEED, recorded).  Writes bench/results/*.json,
 #          docs/RESULTS.md, docs/*.png.
 #   QUICK: (make check) two icount boots of base with small sizes; fails
@@ -26,6 +26,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 S=$ROOT/scripts
 KTREE=${KERNEL_SRC:-$WORK/linux}
+# shellcheck source=scripts/variant.sh
+. "$ROOT/scripts/variant.sh"
 ICOUNT="shift=0,sleep=off"
 
 quick=0
@@ -34,8 +36,9 @@ if [ "$quick" = 1 ]; then
 	ic_vs=(base) ic_reps=2 ic_size=icount-quick wc_vs=() wc_reps=0
 	mode=quick out=$WORK/bench-quick docs=$WORK/bench-quick
 else
-	ic_vs=(base global series series-b0 series-b4 series-b12) ic_reps=${ICOUNT_REPS:-2}
-	ic_size=icount wc_vs=(base global series series-b0) wc_reps=${REPS:-4}
+	mapfile -t ic_vs < <(variant_names icount)
+	mapfile -t wc_vs < <(variant_names wall)
+	ic_reps=${ICOUNT_REPS:-2} ic_size=icount wc_reps=${REPS:-4}
 	mode=full out=$ROOT/bench/results docs=$ROOT/docs
 fi
 need_tool python3
@@ -51,7 +54,7 @@ meta() { # VARIANT MODE
 	local qv commit cfg
 	qv=$(qemu-system-aarch64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
 	commit=$(git -C "$KTREE" rev-parse --short=12 "v/$1")
-	cfg=$(sha1sum "$WORK/build/$1/.config" | cut -c1-12)
+	cfg=$(sha1sum "$(variant_build_dir "$1")/.config" | cut -c1-12)
 	printf '"variant":"%s","mode":"%s","qemu":"%s","commit":"%s","config":"%s","icount":"%s"' \
 		"$1" "$2" "$qv" "$commit" "$cfg" "$([ "$2" = icount ] && echo "$ICOUNT" || echo off)"
 }
@@ -70,13 +73,30 @@ r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$see
 		if [ "$m" = icount ]; then
 			SMP=1 QEMU_ARGS="-icount $ICOUNT" APPEND="harness.bench=$ic_size" \
 				"$S/boot.sh" "$v" bench "$name" ||
-				die "bench boot failed: $v (console: $LOGS/console-$name.log)"
+				die "bench boot failed: $v (console: $LOGS/console-$name.log, results: $(results_log "$name"))"
 		else
 			SMP=$smp APPEND="harness.bench=full" "$S/boot.sh" "$v" bench "$name" ||
-				die "bench boot failed: $v (console: $LOGS/console-$name.log)"
+				die "bench boot failed: $v (console: $LOGS/console-$name.log, results: $(results_log "$name"))"
 		fi
 		fields="$(meta "$v" "$m"),\"boot\":$r,\"pos\":$pos,\"smp\":$([ "$m" = icount ] && echo 1 || echo "$smp"),"
-		tr -d '\r' <"$LOGS/console-$name.log" | grep '^{' | sed "s/^{/{$fields/" >>"$raw/$m-$v.jsonl"
+		# the records: the JSON lines between BENCH begin and end on the
+		# results channel, each parsed (a torn line fails the run)
+		python3 - "$(results_log "$name")" "{$fields}" >>"$raw/$m-$v.jsonl" <<-'PY' ||
+		import json, sys
+		meta = json.loads(sys.argv[2].replace(',}', '}'))
+		inside, n = False, 0
+		for line in open(sys.argv[1], errors='replace'):
+		    line = line.strip()
+		    if line == 'harness: BENCH begin':
+		        inside = True
+		    elif line == 'harness: BENCH end':
+		        inside = False
+		    elif inside and line.startswith('{'):
+		        print(json.dumps({**meta, **json.loads(line)}, separators=(',', ':')))
+		        n += 1
+		sys.exit(0 if n else 'no benchmark records in ' + sys.argv[1])
+		PY
+			die "bench boot $name: bad or missing records in $(results_log "$name")"
 		log "[$m round $r, $pos/${#order[@]}: $v] $(wc -l <"$raw/$m-$v.jsonl") records so far"
 	done
 }
@@ -103,7 +123,7 @@ measure() {
 	for ((r = 1; r <= ic_reps; r++)); do boot_round icount "$r" "${ic_vs[@]}"; done
 	for ((r = 1; r <= wc_reps; r++)); do boot_round wall "$r" "${wc_vs[@]}"; done
 	for v in "${ic_vs[@]}" "${wc_vs[@]}"; do
-		aarch64-linux-gnu-nm -S -t d "$WORK/build/$v/vmlinux" |
+		aarch64-linux-gnu-nm -S -t d "$(variant_build_dir "$v")/vmlinux" |
 			awk -v v="$v" '$4 ~ /^(mte_tag_locks|tag_sync_lock)$/ {
 				printf "{\"variant\":\"%s\",\"symbol\":\"%s\",\"bytes\":%d}\n", v, $4, $2 + 0 }'
 	done | sort -u >"$raw/symbols.jsonl"
@@ -111,7 +131,8 @@ measure() {
 
 # The tagged-page fast path, base vs series, from the release objects.
 fast_path() {
-	local b=$WORK/build/base s=$WORK/build/series
+	local b s
+	b=$(variant_build_dir base) s=$(variant_build_dir series)
 	"$S/build.sh" base >/dev/null
 	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
 	python3 "$S/fastpath.py" --json "$raw/fastpath.json" \

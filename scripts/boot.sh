@@ -8,9 +8,14 @@
 #        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM),
 #        QEMU_ARGS (extra QEMU options, split on blanks),
 #        INITRD (another initramfs).
-# Inputs: work/build/VARIANT/arch/arm64/boot/Image, work/initramfs.cpio.gz
-# Output: work/logs/console-NAME.log; exit 1 on a kernel WARN/BUG/lockdep
-#         report/panic or a hang (the offending lines are printed).
+# Inputs: work/v/VARIANT/build/arch/arm64/boot/Image, work/initramfs.cpio.gz
+# Output: work/logs/results-NAME.log, the results channel: what the tests
+#         print (TAP, harness lines, benchmark JSON), from a virtio-serial
+#         port named harness.results (guest/init);
+#         work/logs/console-NAME.log, the serial console: the kernel's
+#         messages.  Exit 1 on a kernel WARN/BUG/lockdep report/panic/OOM/
+#         RCU stall/hung task in the console, or a hang (the offending
+#         lines, or the console's tail, are printed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -19,9 +24,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 v=${1:?usage: boot.sh VARIANT TESTS [NAME]}
 tests=${2:?usage: boot.sh VARIANT TESTS [NAME]}
 name=${3:-$v-$tests}
-img=$WORK/build/$v/arch/arm64/boot/Image
+img=$(variant_build_dir "$v")/arch/arm64/boot/Image
 initrd=${INITRD:-$WORK/initramfs.cpio.gz}
 console=$LOGS/console-$name.log
+results=$(results_log "$name")
 SMP=${SMP:-2}
 MEM=${MEM:-2048}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-2400}
@@ -38,14 +44,17 @@ dpkg --compare-versions "${qv:-0}" ge "$QEMU_MIN" ||
 	die "$QEMU has no MTE support (-machine virt,mte=on): run 'make deps' (qemu-system-arm from bookworm-backports)"
 
 read -ra qemu_args <<<"${QEMU_ARGS:-}"
-log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (console: $console)"
+log "[$name] booting $v: -smp $SMP -m $MEM, timeout ${BOOT_TIMEOUT}s (results: $results, console: $console)"
 t=$(date +%s)
 : >"$console"
+: >"$results"
 set +e
 timeout --foreground -k 10 "$BOOT_TIMEOUT" "$QEMU" \
 	-machine "virt,mte=on,virtualization=$([ "${EL2:-1}" = 1 ] && echo on || echo off),gic-version=3" \
 	-cpu max,pauth-impdef=on -smp "$SMP" -m "$MEM" \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
+	-device virtio-serial-device -chardev "file,id=results,path=$results" \
+	-device virtserialport,chardev=results,name=harness.results \
 	-kernel "$img" -initrd "$initrd" "${qemu_args[@]}" \
 	-append "console=ttyAMA0 panic=-1 oops=panic harness.tests=$tests ${APPEND:-}" \
 	</dev/null >"$console" 2>&1 &
@@ -55,7 +64,7 @@ trap 'kill "$qpid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 # Progress: each kselftest verdict as it arrives, with the elapsed time.
 # tail exits by itself once the QEMU (timeout) process is gone.
-tail -n +1 -s 1 --pid="$qpid" -F "$console" 2>/dev/null | sed -u 's/\r//g' |
+tail -n +1 -s 1 --pid="$qpid" -F "$results" 2>/dev/null | sed -u 's/\r//g' |
 	grep --line-buffered -E '^(not ok|ok) [0-9]+ selftests: |^harness: (TAP begin|race window)' |
 	while IFS= read -r line; do log "[$name] $line"; done
 wait "$qpid"
@@ -70,8 +79,15 @@ if grep -Eq "$reports" "$console"; then
 	grep -En -A3 "$reports" "$console" | head -n 40 >&2
 	exit 1
 fi
+# A kernel without the virtio console writes the results to the console.
+if ! grep -q 'harness: guest up' "$results" && grep -q 'harness: TAP begin\|harness: BENCH begin' "$console"; then
+	log "[$name] no results port in the guest (CONFIG_VIRTIO_CONSOLE?): results taken from the console"
+	cp "$console" "$results"
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ] || ! grep -q 'harness: guest done' "$console"; then
 	echo "ERROR: [$name] guest hung or died before finishing (qemu rc $rc); console tail:" >&2
 	tail -n 25 "$console" >&2
+	echo "results tail ($results):" >&2
+	tail -n 10 "$results" >&2
 	exit 1
 fi

@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # Build one kernel variant out of tree, incrementally, through ccache.
 # Usage: scripts/build.sh VARIANT   (env: TARGETS, default Image; KBUILD_EXTRA)
-#   base          unpatched (tag 'base'), release config
-#   global        base + tests/global-lock.patch (the 2021 global lock), release
-#   series        full series, release
-#   base-debug    base + tests/race-window.patch, debug config
-#   series-debug  series + tests/race-window.patch, debug config
-#   series-bN     full series with a 2^N-bucket table (MTE_TAG_LOCK_BITS=N; b0: one)
-#   series-nolock[-debug]  series + tests/series-nolock.patch (negative control)
-#   series-nest-debug  series + tests/lockdep-nest.patch (lockdep's report)
-#   mainline-nolock (BASE=6.12) 6.12 + tests/mainline-nolock.patch
-#   matrix-CFG-TREE TREE (base|series) with configs/CFG.config (scripts/matrix.sh)
-# SERIES_REF=<commit> builds 'series' from a prefix of the series (bisect).
+# The variants, their sources, test-only patches and config fragments are
+# in tests/variants ('make variants').  VARIANT_SPEC="SOURCE PATCHES CONFIGS"
+# builds a variant that is not in the table, VARIANT_TREE=T in worktree
+# work/v/T/src and VARIANT_BUILD=B in work/v/T/B (scripts/matrix.sh).
 # Inputs: the kernel tree from scripts/tree.sh, configs/*.config.
-# Outputs: work/build/VARIANT/arch/arm64/boot/Image, log work/logs/build-VARIANT.log
+# Outputs: work/v/VARIANT/build/arch/arm64/boot/Image,
+#          log work/logs/build-VARIANT.log
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -21,39 +15,44 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 v=${1:?usage: build.sh VARIANT}
 KTREE=${KERNEL_SRC:-$WORK/linux}
-O=$WORK/build/$v
+tree=$WORK/v/${VARIANT_TREE:-$v}
+src=$tree/src
+O=$tree/${VARIANT_BUILD:-build}
 blog=$LOGS/build-$v.log
 read -ra targets <<<"${TARGETS:-Image}"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # Relative paths and no source-path options in the hash, so that objects are
-# shared between variants and between clones of this repo at other paths.
-export CCACHE_BASEDIR
-CCACHE_BASEDIR=$(dirname "$KTREE")
+# shared between variants and between clones of this repo at other paths:
+# every variant has the same layout (work/v/NAME/{src,build}), so the
+# compiler sees ../src/... from every build directory.
+export CCACHE_BASEDIR=$tree
 export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=*" CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 need_tool aarch64-linux-gnu-gcc
 need_tool ccache
 
+# shellcheck source=scripts/variant.sh
+. "$ROOT/scripts/variant.sh"
+variant_row "$v"
 frags=("$ROOT/configs/base.config")
 # kernel-version differences stay in data: configs/$BASE.config, if any
 [ -f "$ROOT/configs/$BASE.config" ] && frags+=("$ROOT/configs/$BASE.config")
-case "$v" in
-	*-debug) frags+=("$ROOT/configs/debug.config") ;;
-	matrix-*)
-		# matrix-CFG-TREE: configs/CFG.config over base; one build dir
-		# per CFG, shared by the trees (see scripts/matrix.sh)
-		cfg=${v#matrix-}
-		cfg=${cfg%-*}
-		frags+=("$ROOT/configs/$cfg.config")
-		O=$WORK/build/matrix-$cfg ;;
-esac
-
-# The source for a variant is a branch v/VARIANT in the one kernel tree, so
-# that ccache (with CCACHE_BASEDIR) shares objects between variants.
-# shellcheck source=scripts/variant.sh
-. "$ROOT/scripts/variant.sh"
-variant_checkout "$v"
-
 mkdir -p "$O"
+if [ "$V_CONFIGS" != - ]; then
+	inline=$O/.variant.config
+	: >"$inline"
+	for c in ${V_CONFIGS//,/ }; do
+		case "$c" in
+			CONFIG_*=*) echo "$c" >>"$inline" ;;
+			*) [ -f "$ROOT/configs/$c.config" ] || die "variant $v: no configs/$c.config"
+			   frags+=("$ROOT/configs/$c.config") ;;
+		esac
+	done
+	[ -s "$inline" ] && frags+=("$inline")
+fi
+
+variant_checkout "$v" "$src"
+KTREE=$src
+
 stamp=$O/.config-inputs
 want=$(cat "${frags[@]}" | sha1sum)
 if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -11,7 +11,9 @@
 #       series-nolock-debug  the race tests, amplifier on (negative control)
 #       series-debug         every selftest, then the race tests, amplifier on
 #     and one evaluator (scripts/verdict.py) judges every test and subtest
-#     of the three consoles against tests/expectations: the stage 1 race
+#     of the three results channels (work/logs/results-*.log, a
+#     virtio-serial port; the consoles keep the kernel's messages) against
+#     tests/expectations: the stage 1 race
 #     must lose tags on base with no amplifier, every race subtest must lose
 #     tags on the negative control, and every race subtest must run and lose
 #     nothing on the series;
@@ -76,7 +78,7 @@ for k in "$b" "$n" "$v"; do prepare_or_fail "$k"; done
 
 boot() { # VARIANT TESTS NAME [APPEND]
 	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
-	else tap fail "$3: boot/console (log: $LOGS/console-$3.log)"; fi
+	else tap fail "$3: boot/console (console: $LOGS/console-$3.log, results: $(results_log "$3"))"; fi
 }
 log "== stage: boot $b (race tests, no amplifier; env tests)"
 boot "$b" race-env "$b-race-env" harness.window_us=0
@@ -87,11 +89,11 @@ boot "$v" check "$v-check"
 
 log "== stage: verdicts (scripts/verdict.py, tests/expectations)"
 judge_consoles \
-	"base=$b:$LOGS/console-$b-race-env.log" \
-	"nolock=$n:$LOGS/console-$n-race.log" \
-	"series=$v:$LOGS/console-$v-check.log"
+	"base=$b:$(results_log "$b-race-env")" \
+	"nolock=$n:$(results_log "$n-race")" \
+	"series=$v:$(results_log "$v-check")"
 for c in "$b-race-env" "$n-race" "$v-check"; do
-	console_summary "$LOGS/console-$c.log" | sed "s/^/$c: /"
+	console_summary "$(results_log "$c")" | sed "s/^/$c: /"
 done
 
 if [ "${SKIP_BENCH:-0}" != 1 ]; then

@@ -19,6 +19,12 @@ mkdir -p "$LOGS"
 T0=${T0:-$(date +%s)}
 export T0
 
+# The results channel of boot NAME (scripts/boot.sh).
+results_log() { echo "$LOGS/results-$1.log"; }
+
+# A table variant's build directory (scripts/build.sh, tests/variants).
+variant_build_dir() { echo "$WORK/v/$1/build"; }
+
 log() { printf '[%4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 need_tool() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 (run 'make deps' or install it)"; }

@@ -40,7 +40,12 @@ for cfg in default mte-off kvm-off lockdep; do
 	fi
 	for tree in base series; do
 		v=matrix-$cfg-$tree
-		if TARGETS="$targets" KBUILD_EXTRA="W=1 C=1" \
+		# one worktree (work/v/matrix/src) and one build directory per
+		# config, shared by the trees; the touched objects are removed
+		# first so that each build compiles (and sparse checks) them
+		for o in "${!needs[@]}"; do rm -f "$WORK/v/matrix/build-$cfg/$o"; done
+		if VARIANT_SPEC="$tree - $cfg" VARIANT_TREE=matrix VARIANT_BUILD=build-$cfg \
+			TARGETS="$targets" KBUILD_EXTRA="W=1 C=1" \
 			"$ROOT/scripts/build.sh" "$v" >"$LOGS/matrix-$v.out" 2>&1; then
 			res=ok
 		else
@@ -64,18 +69,19 @@ done
 md+=("" "| commit | builds |" "| --- | --- |")
 while read -r c subject; do
 	if [ "$full" = 1 ]; then
-		bisect=(env SERIES_REF="$c" "$ROOT/scripts/build.sh" series)
+		bisect=(env VARIANT_SPEC="$c - -" VARIANT_TREE=matrix VARIANT_BUILD=build-bisect
+			"$ROOT/scripts/build.sh" "matrix-bisect-$c")
 	else
-		bisect=(env TARGETS="${!needs[*]}" "$ROOT/scripts/build.sh" "matrix-default-$c")
+		bisect=(env VARIANT_SPEC="$c - default" VARIANT_TREE=matrix VARIANT_BUILD=build-default
+			TARGETS="${!needs[*]}" "$ROOT/scripts/build.sh" "matrix-default-$c")
 	fi
 	if "${bisect[@]}" >"$LOGS/bisect-$c.out" 2>&1; then
 		tap ok "builds on its own: $subject"; md+=("| $subject | ok |")
 	else
-		tap fail "builds on its own: $subject (log: $LOGS/build-series.log)"; md+=("| $subject | FAILED |")
+		tap fail "builds on its own: $subject (log: $LOGS/bisect-$c.out)"; md+=("| $subject | FAILED |")
 	fi
 done < <(git -C "$KTREE" log --reverse --format='%h %s' base..series -- arch include mm kernel virt)
 if [ "$full" = 1 ]; then
-	"$ROOT/scripts/build.sh" series >/dev/null
 	printf '%s\n' "${md[@]}" >"$ROOT/docs/MATRIX.md"
 fi
 [ "$TAP_FAIL" = 0 ]

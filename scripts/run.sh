@@ -2,7 +2,7 @@
 # 'make run': everything from a fresh machine to kselftest verdicts.
 # Usage: scripts/run.sh [VARIANT]   (default series-debug)
 # The series' kernel runs every selftest, then the race tests with the race
-# window amplifier on; scripts/verdict.py judges the console against
+# window amplifier on; scripts/verdict.py judges the results channel against
 # tests/expectations.  Known emulation failures (EXPECT env) are SKIPs
 # here: 'make check' boots base as well and holds them to its verdict.
 set -euo pipefail
@@ -18,9 +18,9 @@ log "== stage: kernel $v"
 "$S/prepare.sh" "$v"
 log "== stage: boot and test"
 if "$S/boot.sh" "$v" check; then tap ok "$v: boots, finishes, no kernel report"
-else tap fail "$v: boot/console (log: $LOGS/console-$v-check.log)"; fi
-con=$LOGS/console-$v-check.log
+else tap fail "$v: boot/console (console: $LOGS/console-$v-check.log)"; fi
+con=$(results_log "$v-check")
 judge_consoles "series=$v:$con" --no-base
 console_summary "$con"
-echo "console: $con; results: $WORK/results/$v.json"
+echo "results channel: $con; kernel console: $LOGS/console-$v-check.log; records: $WORK/results/$v.json"
 tap_summary

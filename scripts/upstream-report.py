@@ -78,7 +78,7 @@ def main():
             '## Times', '', '| stage | seconds |', '|---|---|']
     out += [f'| {n} | {s} |' for n, s in times]
     out += ['', 'Reproduce: `make upstream` (README, "Mainline").  The tree is '
-            'work/6.12/linux, the consoles work/6.12/logs/console-upstream-*.log, '
+            'work/6.12/linux, the results channels work/6.12/logs/results-upstream-*.log (kernel consoles: console-upstream-*.log), '
             'the records work/6.12/results/.', '']
     with open(a.out, 'w') as f:
         f.write('\n'.join(out))

@@ -35,10 +35,10 @@ stage "boot mainline-nolock" "$S/boot.sh" mainline-nolock race upstream-nolock |
 log "== verdicts"
 mkdir -p "$WORK/results"
 python3 "$S/verdict.py" --tap --results "$WORK/results" \
-	"mainline=base:$LOGS/console-upstream-base.log" \
-	"mainline-nolock=mainline-nolock:$LOGS/console-upstream-nolock.log" |
+	"mainline=base:$(results_log upstream-base)" \
+	"mainline-nolock=mainline-nolock:$(results_log upstream-nolock)" |
 	tee "$WORK/results/upstream.tap" || rc=1
 python3 "$S/upstream-report.py" --work "$WORK" --out "$ROOT/docs/UPSTREAM.md" \
 	--tap "$WORK/results/upstream.tap" --times "$times" || rc=1
-log "docs/UPSTREAM.md written (consoles: $LOGS/console-upstream-*.log)"
+log "docs/UPSTREAM.md written (results: $LOGS/results-upstream-*.log)"
 exit "$rc"

@@ -1,72 +1,99 @@
-# Map a variant name to a commit in the kernel tree; sourced, not run.
+# Variants as data: look a variant up in tests/variants and check out its
+# source in its own git worktree.  Sourced, not run; needs $KTREE.
 # shellcheck shell=bash
 
-# Print the commit a variant's patch level is built from.
-variant_base_ref() {
-	local v=${1%-debug}
-	case "$v" in
-		base) echo base ;;
-		series) echo "${SERIES_REF:-series}" ;;
-		series-b[0-9]*|series-nolock|series-nest) echo series ;;
-		matrix-*)
-			case "${v##*-}" in
-				base|series) variant_base_ref "${v##*-}" ;;
-				*) git -C "$KTREE" rev-parse --verify -q "${v##*-}^{commit}" ;;
-			esac ;;
-		global) echo base ;;
-		mainline-nolock)
-			[ "$BASE" = 6.12 ] || die "variant $1 needs BASE=6.12"
-			echo base ;;
-		*) die "unknown variant: $1" ;;
+VARIANTS=$ROOT/tests/variants
+
+# variant_row NAME: sets V_KERNEL V_SOURCE V_PATCHES V_CONFIGS V_BENCH
+# V_PURPOSE from the table (for the scripts that source this), or dies.
+# VARIANT_SPEC="SOURCE PATCHES CONFIGS" describes a variant that is not
+# in the table (scripts/matrix.sh's).
+# shellcheck disable=SC2034
+variant_row() {
+	local name kernel source patches configs bench purpose
+	if [ -n "${VARIANT_SPEC:-}" ]; then
+		read -r V_SOURCE V_PATCHES V_CONFIGS <<<"$VARIANT_SPEC"
+		V_KERNEL=any V_BENCH=- V_PURPOSE="VARIANT_SPEC=$VARIANT_SPEC"
+		return
+	fi
+	while read -r name kernel source patches configs bench purpose; do
+		case "$name" in ''|'#'*) continue ;; esac
+		[ "$name" = "$1" ] || continue
+		case "$kernel" in any|"$BASE") ;; *) die "variant $1 is for BASE=$kernel (now BASE=$BASE)" ;; esac
+		V_KERNEL=$kernel V_SOURCE=$source V_PATCHES=$patches V_CONFIGS=$configs
+		V_BENCH=$bench V_PURPOSE=$purpose
+		return
+	done <"$VARIANTS"
+	die "unknown variant: $1 (the variants are in tests/variants; 'make variants' lists them)"
+}
+
+# variant_names [BENCH_MODE]: every variant of this BASE, or those that
+# 'make bench' boots in BENCH_MODE, in table order.
+variant_names() {
+	awk -v base="$BASE" -v mode="${1:-}" '
+		/^#/ || NF < 6 { next }
+		$2 != "any" && $2 != base { next }
+		mode != "" && ("," $6 ",") !~ ("," mode ",") { next }
+		{ print $1 }' "$VARIANTS"
+}
+
+# The commit a source spec names: base, series, series:N.
+variant_source_ref() {
+	local n
+	case "$1" in
+		base|series) git -C "$KTREE" rev-parse --verify -q "$1^{commit}" ;;
+		series:[0-9]*)
+			n=${1#series:}
+			git -C "$KTREE" rev-list --reverse base..series | sed -n "${n}p" ;;
+		*) git -C "$KTREE" rev-parse --verify -q "$1^{commit}" ;;
 	esac
 }
 
-# Apply tests/NAME.patch on the checked-out variant branch, or die naming it.
-apply_test_patch() { # NAME VARIANT
-	git -C "$KTREE" am -q --3way "$ROOT/tests/$1.patch" >"$LOGS/am-$1.log" 2>&1 && return
-	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-	grep -E 'error:|patch failed|does not apply|conflict' "$LOGS/am-$1.log" | head -n 5 >&2
-	die "tests/$1.patch does not apply to $2 (log: $LOGS/am-$1.log)"
+# Apply tests/NAME.patch in worktree SRC, or die naming it and the hunk.
+apply_test_patch() { # NAME SRC VARIANT
+	local alog=$LOGS/am-$3-$1.log
+	git -C "$2" am -q --3way "$ROOT/tests/$1.patch" >"$alog" 2>&1 && return
+	git -C "$2" am --abort >/dev/null 2>&1 || true
+	grep -E 'error:|patch failed|does not apply|conflict' "$alog" | head -n 5 >&2
+	die "tests/$1.patch does not apply to $3 (log: $alog)"
 }
 
-# Check out branch v/VARIANT: the patch level, plus the test-only race
-# window amplifier for -debug variants, plus a 2^N-bucket lock table for
-# series-bN (the bucket-count sweep of 'make bench'; the series has N=8).
+# variant_checkout NAME SRC: SRC becomes a worktree of $KTREE on branch
+# v/NAME at the variant's source plus its test-only patches.  Nothing is
+# touched (no mtime renewed, nothing rebuilt) when SRC already holds
+# exactly that: a stamp of the source commit and the patch contents.
 variant_checkout() {
-	local v=$1 ref bits mte_c
-	ref=$(variant_base_ref "$v")
-	[ -n "$ref" ] || die "variant $v: no such commit (is the series applied? run scripts/tree.sh)"
-	git -C "$KTREE" checkout -q -f -B "v/$v" "$ref"
-	case "$v" in
-		global*)
-			# the 2021 proposal (v14): one global tag_sync_lock on the
-			# stage 1 and swap paths, for the benchmarks
-			apply_test_patch global-lock "$v" ;;
-		mainline-nolock)
-			# mainline's negative control: no PG_mte_lock (BASE=6.12)
-			apply_test_patch mainline-nolock "$v" ;;
-		series-nolock*)
-			# the negative control: the series without its bucket lock
-			apply_test_patch series-nolock "$v" ;;
-		series-nest*)
-			# two buckets nested once at boot: what lockdep reports
-			apply_test_patch lockdep-nest "$v" ;;
-	esac
-	case "$v" in
-		*-debug)
-			apply_test_patch race-window "$v" ;;
-		series-b[0-9]*)
-			bits=${v#series-b}
-			mte_c=$KTREE/arch/arm64/kernel/mte.c
-			case "$bits" in *[!0-9]*) die "variant $v: bucket bits must be a number" ;; esac
-			grep -q '^#define MTE_TAG_LOCK_BITS' "$mte_c" || die "$v: MTE_TAG_LOCK_BITS not found in $mte_c"
-			sed -i "s/^#define MTE_TAG_LOCK_BITS.*/#define MTE_TAG_LOCK_BITS\t$bits/" "$mte_c"
-			if [ "$bits" = 0 ]; then
-				# hash_long(x, 0) would shift a u64 by 64: one bucket is index 0
-				sed -i 's/hash_long(page_to_pfn(page), MTE_TAG_LOCK_BITS)/0/' "$mte_c"
-				grep -q 'unsigned long idx = 0;' "$mte_c" || die "$v: bucket hash not found in $mte_c"
-			fi
-			git -C "$KTREE" -c user.name=bench -c user.email=bench@localhost \
-				commit -q -am "bench: $((1 << bits))-bucket tag lock table" ;;
-	esac
+	local v=$1 src=$2 ref stamp p
+	variant_row "$v"
+	ref=$(variant_source_ref "$V_SOURCE")
+	[ -n "$ref" ] || die "variant $v: source $V_SOURCE has no commit (is the series applied? run scripts/tree.sh)"
+	stamp=$ref
+	if [ "$V_PATCHES" != - ]; then
+		for p in ${V_PATCHES//,/ }; do
+			[ -f "$ROOT/tests/$p.patch" ] || die "variant $v: no tests/$p.patch"
+			stamp+=" $p:$(sha1sum <"$ROOT/tests/$p.patch" | cut -c1-12)"
+		done
+	fi
+	if [ -f "$src/.git" ] && [ "$(cat "$src/../source-stamp" 2>/dev/null)" = "$stamp" ] &&
+		[ "$(git -C "$src" rev-parse HEAD)" = "$(cat "$src/../source-head" 2>/dev/null)" ] &&
+		[ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
+		log "[$v] source unchanged ($V_SOURCE${V_PATCHES/#-/}): worktree $src kept"
+		return
+	fi
+	rm -f "$src/../source-stamp"
+	if [ ! -f "$src/.git" ]; then
+		log "[$v] new worktree $src (a full checkout, about a minute)"
+		rm -rf "$src"
+		git -C "$KTREE" worktree prune
+		git -C "$KTREE" worktree add -q -f --detach "$src" "$ref" >"$LOGS/worktree-$v.log" 2>&1 ||
+			die "[$v] git worktree add failed (log: $LOGS/worktree-$v.log)"
+	fi
+	git -C "$src" am --abort >/dev/null 2>&1 || true
+	# only the files that differ from the worktree's last state are written
+	git -C "$src" checkout -q -f -B "v/$v" "$ref"
+	if [ "$V_PATCHES" != - ]; then
+		for p in ${V_PATCHES//,/ }; do apply_test_patch "$p" "$src" "$v"; done
+	fi
+	echo "$stamp" >"$src/../source-stamp"
+	git -C "$src" rev-parse HEAD >"$src/../source-head"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests of the evaluator itself (scripts/verdict.py): constructed consoles
-# that must yield a given verdict, no boot.  Each case checks one way in
+# that must yield a given verdict, no boot; and of the variant table.  Each case checks one way in
 # which 'make check' could stay green while something real broke.
 # Usage: tests/harness/run.sh   (TAP; exit 1 on a failed case)
 # The console builders below are called indirectly, through case_.
@@ -132,5 +132,46 @@ case_ "7. a test that fails its re-run too fails" fail "check_prctl	failed with 
 base_flake() { { stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race; other kvm:arch_timer ok | sec env
 	other kvm:arch_timer "not ok" exit=1 | sec rerun; }
 case_ "7. a listed failure is accepted when base fails in one of its two tries" pass "" base_flake good_nolock good_series
+# The variant table (tests/variants, scripts/variant.sh): every row names
+# test patches and config fragments that exist, and a name that is not in
+# the table is refused with a message that says where the table is.
+check_() { # NAME COMMAND...: the command must succeed
+	n=$((n + 1))
+	if out=$("${@:2}" 2>&1); then echo "ok $n - $1"
+	else echo "not ok $n - $1"; printf '%s\n' "$out" | sed 's/^/#   /'; bad=1; fi
+}
+table_ok() {
+	local name kernel source patches configs _bench purpose p c rc=0
+	while read -r name kernel source patches configs _bench purpose; do
+		case "$name" in ''|'#'*) continue ;; esac
+		[ -n "$purpose" ] || { echo "$name: no purpose"; rc=1; }
+		case "$kernel" in any|6.1|6.12) ;; *) echo "$name: kernel $kernel"; rc=1 ;; esac
+		case "$source" in base|series|series:[0-9]*) ;; *) echo "$name: source $source"; rc=1 ;; esac
+		for p in ${patches//,/ }; do
+			[ "$p" = - ] || [ -f "$root/tests/$p.patch" ] || { echo "$name: no tests/$p.patch"; rc=1; }
+		done
+		for c in ${configs//,/ }; do
+			case "$c" in -|CONFIG_*=*) ;; *) [ -f "$root/configs/$c.config" ] || { echo "$name: no configs/$c.config"; rc=1; } ;; esac
+		done
+	done <"$root/tests/variants"
+	return "$rc"
+}
+unknown_refused() {
+	local out
+	out=$(cd "$tmp" && ROOT=$root WORK=$tmp/w bash -c '. "$ROOT/scripts/lib.sh"; . "$ROOT/scripts/variant.sh"; variant_row no-such-variant' 2>&1) && return 1
+	grep -q 'unknown variant: no-such-variant.*tests/variants' <<<"$out"
+}
+bench_list() {
+	local got
+	got=$(ROOT=$root WORK=$tmp/w bash -c '. "$ROOT/scripts/lib.sh"; . "$ROOT/scripts/variant.sh"; variant_names wall' | tr '\n' ' ')
+	if [ "$got" != "$(awk '!/^#/ && NF >= 7 && $6 ~ /(^|,)wall(,|$)/ { printf "%s ", $1 }' "$root/tests/variants")" ] ||
+		! grep -qw base <<<"$got" || ! grep -qw series <<<"$got"; then
+		echo "wall variants: $got"
+		return 1
+	fi
+}
+check_ "variants: every row's patches and config fragments exist" table_ok
+check_ "variants: an unknown variant is refused, naming tests/variants" unknown_refused
+check_ "variants: the bench lists come from the table's bench column" bench_list
 echo "1..$n"
 exit "$bad"
