@@ -77,7 +77,7 @@ variant_checkout() {
 	if [ -f "$src/.git" ] && [ "$(cat "$src/../source-stamp" 2>/dev/null)" = "$stamp" ] &&
 		[ "$(git -C "$src" rev-parse HEAD)" = "$(cat "$src/../source-head" 2>/dev/null)" ] &&
 		[ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
-		log "[$v] source unchanged ($V_SOURCE${V_PATCHES/#-/}): worktree $src kept"
+		log "[$v] source unchanged ($V_SOURCE$([ "$V_PATCHES" = - ] || echo " + $V_PATCHES")): worktree $src kept"
 		return
 	fi
 	rm -f "$src/../source-stamp"
