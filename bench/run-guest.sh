@@ -4,7 +4,7 @@
 # Usage: run-guest.sh quick|icount-quick|icount|full[-warm]
 set -u
 n=$(nproc)
-# r: runs per boot of each stage 1 workload (boots are the repetitions of
+# r: runs per boot of each workload (boots are the repetitions of
 # 'make bench'; runs within a boot add samples)
 case "${1:-full}" in
 	quick*) pages=64 kpages=32 bpages=16 r=1 warm=4096 ;;
@@ -45,6 +45,8 @@ $B/mte_first_touch refault "$n" "$pages" "$r"
 $B/mte_first_touch mprotect $((pages * 16)) "$r"
 if [ -e /dev/kvm ]; then
 	for mode in private shared nomte; do
-		$B/kvm_first_touch "$n" "$kpages" 1 "$mode"
+		# r runs, as for stage 1: a boot's icount value is its
+		# minimum run, and one run alone varied by 5-20% between boots
+		$B/kvm_first_touch "$n" "$kpages" "$r" "$mode"
 	done
 fi
