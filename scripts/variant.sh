@@ -61,13 +61,14 @@ apply_test_patch() { # NAME SRC VARIANT
 # variant_checkout NAME SRC: SRC becomes a worktree of $KTREE on branch
 # v/NAME at the variant's source plus its test-only patches.  Nothing is
 # touched (no mtime renewed, nothing rebuilt) when SRC already holds
-# exactly that: a stamp of the source commit and the patch contents.
+# exactly that: a stamp of the source tree and the patch contents.
 variant_checkout() {
 	local v=$1 src=$2 ref stamp p
 	variant_row "$v"
 	ref=$(variant_source_ref "$V_SOURCE")
 	[ -n "$ref" ] || die "variant $v: source $V_SOURCE has no commit (is the series applied? run scripts/tree.sh)"
-	stamp=$ref
+	# the source's tree, not its commit: a reworded series changes no file
+	stamp=$(git -C "$KTREE" rev-parse "$ref^{tree}")
 	if [ "$V_PATCHES" != - ]; then
 		for p in ${V_PATCHES//,/ }; do
 			[ -f "$ROOT/tests/$p.patch" ] || die "variant $v: no tests/$p.patch"
