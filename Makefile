@@ -66,7 +66,7 @@ upstream-series:
 	@BASE=6.12 scripts/series.sh upstream
 
 matrix: tree
-	@scripts/matrix.sh
+	@scripts/matrix.sh $(if $(FULL),FULL=1)
 
 test-harness:
 	@tests/harness/run.sh
