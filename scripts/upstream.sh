@@ -6,7 +6,7 @@
 # boot each under QEMU 10 with the race tests, judge both with
 # scripts/verdict.py (tests/expectations, roles mainline and
 # mainline-nolock) and write docs/UPSTREAM.md.  No amplifier exists on 6.12.
-# Outputs: work/6.12/{linux,build,logs,results}/, docs/UPSTREAM.md
+# Outputs: work/6.12/{linux,v,logs,results}/, docs/UPSTREAM.md
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 export BASE=6.12
