@@ -12,7 +12,7 @@ help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
 	@echo '              boot QEMU (MTE, EL2/KVM), run the tests, print verdicts'
 	@echo 'make check    the project tests: shellcheck, evaluator tests, checkpatch,'
-	@echo '              base-debug caught with no amplifier, series-nolock-debug'
+	@echo '              base (release) caught with no amplifier, series-nolock-debug'
 	@echo '              caught, series-debug green; bench QUICK=1; compile matrix'
 	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
 	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
