@@ -52,6 +52,10 @@ stamp=$(cd "$PATCHDIR" && cat series "${plist[@]}" 2>/dev/null | sha1sum | cut -
 if [ "$(git -C "$KTREE" config harness.seriesStamp 2>/dev/null)" = "$stamp" ] &&
 	[ "$(git -C "$KTREE" config harness.seriesHead 2>/dev/null)" = "$(git -C "$KTREE" rev-parse -q --verify series 2>/dev/null)" ]; then
 	log "series unchanged (stamp $stamp): branch series kept, nothing re-applied"
+	# the tree stays on branch series (older harnesses left a variant
+	# branch checked out here); only files that differ are written
+	[ "$(git -C "$KTREE" symbolic-ref -q --short HEAD)" = series ] ||
+		git -C "$KTREE" checkout -q -f series
 	exit 0
 fi
 git -C "$KTREE" am --abort >/dev/null 2>&1 || true

@@ -31,7 +31,7 @@ variant_row() {
 # 'make bench' boots in BENCH_MODE, in table order.
 variant_names() {
 	awk -v base="$BASE" -v mode="${1:-}" '
-		/^#/ || NF < 6 { next }
+		/^#/ || NF < 7 { next }
 		$2 != "any" && $2 != base { next }
 		mode != "" && ("," $6 ",") !~ ("," mode ",") { next }
 		{ print $1 }' "$VARIANTS"
@@ -41,7 +41,6 @@ variant_names() {
 variant_source_ref() {
 	local n
 	case "$1" in
-		base|series) git -C "$KTREE" rev-parse --verify -q "$1^{commit}" ;;
 		series:[0-9]*)
 			n=${1#series:}
 			git -C "$KTREE" rev-list --reverse base..series | sed -n "${n}p" ;;
