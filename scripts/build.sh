@@ -32,7 +32,10 @@ need_tool ccache
 
 # shellcheck source=scripts/variant.sh
 . "$ROOT/scripts/variant.sh"
-variant_row "$v"
+# the variant's row (V_* variables) and its source in its worktree
+variant_checkout "$v" "$src"
+KTREE=$src
+
 frags=("$ROOT/configs/base.config")
 # kernel-version differences stay in data: configs/$BASE.config, if any
 [ -f "$ROOT/configs/$BASE.config" ] && frags+=("$ROOT/configs/$BASE.config")
@@ -49,9 +52,6 @@ if [ "$V_CONFIGS" != - ]; then
 	done
 	[ -s "$inline" ] && frags+=("$inline")
 fi
-
-variant_checkout "$v" "$src"
-KTREE=$src
 
 stamp=$O/.config-inputs
 want=$(cat "${frags[@]}" | sha1sum)
