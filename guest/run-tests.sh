@@ -28,10 +28,19 @@ if [ -e /sys/block/zram0/disksize ]; then
 	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && echo "harness: zram swap on"
 fi
 
-run_race_tests() {
-	./run_kselftest.sh -t arm64:check_tag_init_race -t kvm:mte_shared_memslot
-}
 knob=/sys/module/kernel/parameters/mte_race_window_us
+count=/sys/module/kernel/parameters/mte_race_windows
+# The race tests one at a time, each followed by the windows the amplifier
+# opened during it: "harness: race windows C:T N" (docs/RESULTS-FORMAT.md;
+# only on a kernel with tests/race-window.patch).
+run_race_tests() {
+	for t in arm64:check_tag_init_race kvm:mte_shared_memslot; do
+		w0=0
+		[ -r "$count" ] && w0=$(cat "$count")
+		./run_kselftest.sh -t "$t"
+		[ -r "$count" ] && echo "harness: race windows $t $(($(cat "$count") - w0))"
+	done
+}
 
 race_on() {
 	if [ -w "$knob" ] && [ "$window" = 0 ]; then
@@ -45,8 +54,6 @@ race_on() {
 	fi
 }
 race_off() { [ -w "$knob" ] && echo 0 > "$knob"; }
-race_windows() { [ -r /sys/module/kernel/parameters/mte_race_windows ] &&
-	echo "harness: race windows opened: $(cat /sys/module/kernel/parameters/mte_race_windows)"; }
 
 # rerun VERDICT TAP: run once more, in section "rerun", every test whose
 # top-level verdict in TAP was VERDICT ("not ok", or "ok"), but for SKIPs
@@ -79,14 +86,12 @@ case "$tests" in
 		race_on
 		echo "harness: TAP begin race"
 		run_race_tests
-		echo "harness: TAP end race"
-		race_windows ;;
+		echo "harness: TAP end race" ;;
 	race|race-env)
 		race_on
 		echo "harness: TAP begin race"
 		run_race_tests
 		echo "harness: TAP end race"
-		race_windows
 		race_off
 		if [ "$tests" = race-env ]; then
 			# the tests listed marked env in tests/expectations, for comparison

@@ -22,10 +22,11 @@ for i in $(seq 1 "$n"); do
 	APPEND=harness.window_us=0 "$ROOT/scripts/boot.sh" "$v" arm64:check_tag_init_race "$name" >/dev/null ||
 		die "boot $i failed (console: $LOGS/console-$name.log)"
 	con=$(results_log "$name")
-	line=$(tr -d '\r' <"$con" | grep -F "# # $sub: rounds" || true)
-	verdict=$(tr -d '\r' <"$con" | sed -n "s/^# \(ok\|not ok\) 1 .*/\1/p")
-	if [ -z "$line" ] || [ -z "$verdict" ]; then die "boot $i: no result for the 4K subtest (results: $con)"; fi
-	read -r rounds pr lost secs < <(sed -E 's/.*rounds ([0-9]+) page-rounds ([0-9]+) lost ([0-9]+) time ([0-9.]+)s.*/\1 \2 \3 \4/' <<<"$line")
+	# the one parser of the results format (docs/RESULTS-FORMAT.md)
+	m=$(python3 "$ROOT/scripts/results.py" metric "$con" arm64:check_tag_init_race "$sub") ||
+		die "boot $i: no result for the 4K subtest (results: $con)"
+	read -r verdict rounds pr lost secs <<<"$m"
+	verdict=${verdict//_/ }
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$verdict" "$rounds" "$pr" "$lost" "$secs" >>"$tsv"
 	log "boot $i/$n: $verdict, lost $lost in $pr page-rounds (${secs}s)"
 done

@@ -29,7 +29,7 @@ grep -v -e check_tag_init_race -e mte_shared_memslot "$ks/kselftest-list.txt" \
 	>"$root/harness/check-list"
 # The tests with a known emulation failure (tests/expectations, EXPECT
 # env): base-debug runs them so that the series can be held to base.
-awk -F'\t' '!/^#/ && $4 == "env" { print $2 }' "$ROOT/tests/expectations" | sort -u >"$root/harness/env-list"
+awk -F'\t' '!/^#/ && $4 ~ /^env(,|$)/ { print $2 }' "$ROOT/tests/expectations" | sort -u >"$root/harness/env-list"
 if [ -d "$WORK/bench-bin" ]; then
 	cp -a "$WORK/bench-bin/." "$root/bench/"
 fi

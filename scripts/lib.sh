@@ -17,7 +17,9 @@ export BASE PATCHDIR BUSYBOX
 LOGS=$WORK/logs
 mkdir -p "$LOGS"
 T0=${T0:-$(date +%s)}
-export T0
+# The run every boot of this command belongs to (docs/RESULTS-FORMAT.md).
+RUN_ID=${RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$$}
+export T0 RUN_ID
 
 # The results channel of boot NAME (scripts/boot.sh).
 results_log() { echo "$LOGS/results-$1.log"; }
@@ -48,9 +50,10 @@ tap_summary() {
 	[ "$TAP_FAIL" = 0 ]
 }
 
-# Judge saved consoles with the one evaluator (scripts/verdict.py, rules in
-# tests/expectations) and turn its records into TAP lines here.  Writes
-# work/results/VARIANT.json.  Arguments: ROLE=VARIANT:CONSOLE ... [--no-base]
+# Judge saved results files with the one evaluator (scripts/verdict.py, rules
+# in tests/expectations) and turn its records into TAP lines here, the
+# project's one TAP writer.  Writes work/results/VARIANT.json.
+# Arguments: ROLE=VARIANT:FILE ... [verdict.py options]
 judge_consoles() {
 	local res name reason out
 	out=$(python3 "$ROOT/scripts/verdict.py" --results "$WORK/results" \
@@ -65,12 +68,10 @@ judge_consoles() {
 	done <<<"$out"
 }
 
-# The race tests' round counts and the amplifier's lines, and the tests
-# that used more than half of their time limit (guest/timeout's lines).
-console_summary() { # LOG
-	tr -d '\r' <"$1" | grep -E '^# .*rounds [0-9]+ page-rounds|^harness: race' || true
-	tr -d '\r' <"$1" | sed -n -E 's/^harness: (\S+) took ([0-9]+)s \(limit ([0-9]+)s.*/\1 \2 \3/p' |
-		while read -r t dt lim; do
-			[ $((dt * 2)) -le "$lim" ] || echo "note: $t took $dt s of its $lim s limit"
-		done
+# The race tests' metrics and windows, and the tests that used more than
+# half of their time limit (scripts/results.py summary).  A missing file
+# is said, not fatal: the verdicts have already failed it.
+console_summary() { # RESULTS-FILE
+	if [ -f "$1" ]; then python3 "$ROOT/scripts/results.py" summary "$1"
+	else echo "no results file $1"; fi
 }

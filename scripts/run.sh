@@ -20,7 +20,7 @@ log "== stage: boot and test"
 if "$S/boot.sh" "$v" check; then tap ok "$v: boots, finishes, no kernel report"
 else tap fail "$v: boot/console (console: $LOGS/console-$v-check.log)"; fi
 con=$(results_log "$v-check")
-judge_consoles "series=$v:$con" --no-base
+judge_consoles --run-id "$RUN_ID" --no-base --amplifier-optional "series=$v:$con"
 console_summary "$con"
 echo "results channel: $con; kernel console: $LOGS/console-$v-check.log; records: $WORK/results/$v.json"
 tap_summary

@@ -34,10 +34,13 @@ stage "boot mainline-nolock" "$S/boot.sh" mainline-nolock race upstream-nolock |
 
 log "== verdicts"
 mkdir -p "$WORK/results"
-python3 "$S/verdict.py" --tap --results "$WORK/results" \
-	"mainline=base:$(results_log upstream-base)" \
-	"mainline-nolock=mainline-nolock:$(results_log upstream-nolock)" |
-	tee "$WORK/results/upstream.tap" || rc=1
+{
+	judge_consoles --run-id "$RUN_ID" \
+		"mainline=base:$(results_log upstream-base)" \
+		"mainline-nolock=mainline-nolock:$(results_log upstream-nolock)"
+	tap_summary
+} | tee "$WORK/results/upstream.tap"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 python3 "$S/upstream-report.py" --work "$WORK" --out "$ROOT/docs/UPSTREAM.md" \
 	--tap "$WORK/results/upstream.tap" --times "$times" || rc=1
 log "docs/UPSTREAM.md written (results: $LOGS/results-upstream-*.log)"

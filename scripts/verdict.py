@@ -1,128 +1,73 @@
 #!/usr/bin/env python3
-"""The one evaluator: kselftest verdicts from saved consoles, judged
-against tests/expectations.
+"""The one evaluator: kselftest verdicts from saved results files (the
+results channels of scripts/boot.sh, or a plain run_kselftest.sh log with
+--plain), judged against tests/expectations.  The results format is
+specified in docs/RESULTS-FORMAT.md and parsed by scripts/results.py only.
 
-Usage: verdict.py [--tap] [--results DIR] [--check-list FILE]
-                  [--min-windows N] ROLE=VARIANT:CONSOLE ...
+Usage: verdict.py [--results DIR] [--check-list FILE] [--run-id ID]
+                  [--min-windows N] [--no-base] [--amplifier-optional]
+                  [--plain] ROLE=VARIANT:FILE ...
 
-ROLE is the variant's part in the run (series, base, nolock; see
-tests/expectations).  Every subtest and every test gets one record:
+ROLE is the file's part in the run; tests/expectations defines the roles
+(its 'role' lines).  Every file, test and subtest gets one record:
   ok    it did what its expectation says
   fail  it did not, with the reason
   skip  it skipped and that is allowed
-Default output: one line per record, "ok|fail|skip<TAB>name<TAB>reason", for
-scripts/lib.sh's tap(); --tap prints TAP 13 with a plan and the
-"N passed, N failed, N skipped" line instead.  --results writes
-DIR/VARIANT.json, one record per subtest.  Exit status 1 if any record
-fails.
+Output: one line per record, "ok|fail|skip<TAB>name<TAB>reason", which
+scripts/lib.sh's tap() turns into TAP (the project's one TAP writer).
+--results writes DIR/VARIANT.json, the same records (the boot's status and
+its kernel-report lines included).  Exit status 1 if any record fails.
 """
 import argparse
 import fnmatch
 import json
 import os
-import re
 import sys
 
-SECTION = re.compile(r'^harness: TAP (begin|end) (\S+)$')
-START = re.compile(r'^# selftests: ([^:]+): (\S+)$')
-TOP = re.compile(r'^(ok|not ok) \d+ selftests: ([^:]+): (\S+)(?: # (.*))?$')
-SUB = re.compile(r'^# (ok|not ok) \d+ ?(.*?)(?:\s*# (SKIP|TODO|XFAIL)\b ?(.*))?$')
-MSG = re.compile(r'^# # (.*)$')
-METRIC = re.compile(r'rounds (\d+) page-rounds (\d+) lost (\d+)(?: \+ (\d+))?')
-TOOK = re.compile(r'^harness: (\S+) took (\d+)s \(limit (\d+)s')
-WINDOWS = re.compile(r'^harness: race windows opened: (\d+)')
-STUB = 'does not build on this kernel'
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import results  # noqa: E402  (the one parser)
+from results import status, exit_code, failure_mode  # noqa: E402
+
 EXPECTS = ('pass', 'detect', 'skip', 'env', 'any')
-NO_BASE = False
-
-
-def clean(line):
-    """A console line without \\r and without a printk prefix glued on."""
-    return line.rstrip('\r\n').replace('\r', '')
-
-
-def parse_console(path):
-    """{section: [test]}, windows; test = dict(name, verdict, directive,
-    subtests=[dict(name, verdict, directive, reason, metric)], messages)."""
-    sections, windows, took = {}, None, {}
-    cur_sec, cur = None, None
-    with open(path, errors='replace') as f:
-        lines = [clean(x) for x in f]
-    for line in lines:
-        m = SECTION.match(line)
-        if m:
-            cur_sec = m.group(2) if m.group(1) == 'begin' else None
-            if cur_sec:
-                sections.setdefault(cur_sec, [])
-            cur = None
-            continue
-        m = WINDOWS.match(line)
-        if m:
-            windows = (windows or 0) + int(m.group(1))
-            continue
-        m = TOOK.match(line)
-        if m:
-            took[m.group(1)] = (int(m.group(2)), int(m.group(3)))
-            continue
-        if cur_sec is None:
-            continue
-        m = START.match(line)
-        if m:
-            cur = dict(name=f'{m.group(1)}:{m.group(2)}', verdict=None,
-                       directive='', subtests=[], messages=[], metric=None)
-            continue
-        m = TOP.match(line)
-        if m:
-            name = f'{m.group(2)}:{m.group(3)}'
-            if cur is None or cur['name'] != name:
-                cur = dict(name=name, subtests=[], messages=[], metric=None)
-            cur['verdict'] = m.group(1)
-            cur['directive'] = m.group(4) or ''
-            sections[cur_sec].append(cur)
-            cur = None
-            continue
-        if cur is None:
-            continue
-        m = MSG.match(line)
-        if m:
-            cur['messages'].append(m.group(1))
-            mm = METRIC.search(m.group(1))
-            if mm:
-                cur['metric'] = dict(rounds=int(mm.group(1)),
-                                     page_rounds=int(mm.group(2)),
-                                     lost=int(mm.group(3)) + int(mm.group(4) or 0))
-            continue
-        m = SUB.match(line)
-        if m:
-            name, reason = m.group(2).strip(), (m.group(4) or '').strip()
-            if not name and m.group(3):
-                # 6.1's ksft_test_result_skip(): "ok N # SKIP description"
-                name, reason = reason, ''
-            cur['subtests'].append(dict(
-                name=name, verdict=m.group(1),
-                directive=m.group(3) or '', reason=reason,
-                metric=cur['metric']))
-            cur['metric'] = None
-            continue
-        if line.startswith('# ') and STUB in line:
-            cur['messages'].append(line[2:])
-    return sections, windows, took
+OPTIONS = ('page-rounds', 'swapped', 'reason', 'retry')
+AMPLIFIER = ('on', 'off', 'any')
 
 
 def load_expectations(path):
-    rules = []
+    """(rules, roles): rules in file order; roles {name: dict(amplifier,
+    reference, meaning)}."""
+    rules, roles = [], {}
     with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip('\n')
             if not line.strip() or line.startswith('#'):
                 continue
             fields = line.split('\t')
-            if len(fields) != 5 or fields[3] not in EXPECTS:
-                sys.exit(f'{path}:{n}: want ROLE<TAB>TEST<TAB>SUBTEST<TAB>'
-                         f'{"|".join(EXPECTS)}<TAB>REASON: {line!r}')
-            rules.append(dict(zip(('role', 'test', 'sub', 'expect', 'reason'),
-                                  fields), line=n))
-    return rules
+            where = f'{path}:{n}'
+            if fields[0] == 'role':
+                if len(fields) != 5 or fields[2] not in AMPLIFIER:
+                    sys.exit(f'{where}: want role<TAB>NAME<TAB>{"|".join(AMPLIFIER)}'
+                             f'<TAB>REFERENCE|-<TAB>MEANING: {line!r}')
+                roles[fields[1]] = dict(amplifier=fields[2], reference=fields[3],
+                                        meaning=fields[4])
+                continue
+            if len(fields) != 5:
+                sys.exit(f'{where}: want ROLE<TAB>TEST<TAB>SUBTEST<TAB>EXPECT<TAB>REASON: {line!r}')
+            word, *opts = fields[3].split(',')
+            options = {}
+            for o in opts:
+                k, _, v = o.partition('=')
+                if k not in OPTIONS:
+                    sys.exit(f'{where}: unknown option {k!r} (known: {", ".join(OPTIONS)})')
+                options[k] = v or True
+            if word not in EXPECTS:
+                sys.exit(f'{where}: EXPECT {word!r} is not one of {"|".join(EXPECTS)}')
+            rules.append(dict(role=fields[0], test=fields[1], sub=fields[2], expect=word,
+                              options=options, reason=fields[4], line=n))
+    for r in rules:
+        if r['role'] not in roles and not any(c in r['role'] for c in '*?['):
+            sys.exit(f'{path}:{r["line"]}: role {r["role"]!r} has no role line')
+    return rules, roles
 
 
 def find_rule(rules, role, test, sub):
@@ -134,235 +79,371 @@ def find_rule(rules, role, test, sub):
     return None
 
 
-def is_glob(s):
-    return any(c in s for c in '*?[')
+def skip_texts(t):
+    """Every text that says why test t skipped."""
+    out = [t['directive']] + t['messages']
+    for s in t['subtests']:
+        if status(s) == 'skip':
+            out += [s['name'], s['reason']]
+    return [x for x in out if x]
 
 
-def status(item):
-    if item['verdict'] == 'ok':
-        return 'skip' if item['directive'].startswith('SKIP') else 'pass'
-    return 'fail'
+def exposure(rule, item):
+    """None, or why a passing race subtest ran too little."""
+    o = rule['options'] if rule else {}
+    mt = item.get('metric')
+    if 'page-rounds' in o:
+        need = int(o['page-rounds'])
+        if not mt:
+            return 'no metric line of its own (rounds, page-rounds, lost)'
+        if mt['page_rounds'] < need:
+            return f'{mt["page_rounds"]} page-rounds, below its minimum of {need}'
+    if 'swapped' in o:
+        need = float(o['swapped'])
+        sw = item.get('swapped')
+        if not sw or not sw[1]:
+            return 'no "N of M pages swapped out" line'
+        if sw[0] < need * sw[1]:
+            return f'{sw[0]} of {sw[1]} pages swapped out, below the minimum fraction {need}'
+    return None
 
 
-def judge(expect, item, base_status, is_sub):
-    """(result, reason) for one subtest or test against its expectation."""
+def judge(rule, item, test, ref_modes, no_base):
+    """(result, reason) for one subtest (test = its test) or one test's own
+    verdict (test None) against its rule."""
+    expect = rule['expect']
     st = status(item)
-    metric = item.get('metric')
-    lost = metric['lost'] if metric else None
-    got = st + (f', lost {lost} in {metric["page_rounds"]} page-rounds'
-                if metric else '')
+    mt = item.get('metric')
+    got = st + (f', rounds {mt["rounds"]} page-rounds {mt["page_rounds"]} lost {mt["lost"]}'
+                if mt else '')
+    if mt and mt['lost'] and st != 'fail':
+        return 'fail', f'reported {st} with lost {mt["lost"]}: a lost tag is never a pass'
     if expect == 'any':
         return ('skip' if st == 'skip' else 'ok'), f'recorded only: {got}'
     if expect == 'skip':
-        return ('skip', 'skipped as expected') if st == 'skip' else \
-            ('fail', f'expected SKIP, got {got}')
+        if st != 'skip':
+            return 'fail', f'expected SKIP, got {got}'
+        want = rule['options'].get('reason')
+        if want and isinstance(want, str):
+            texts = skip_texts(item if test is None else dict(
+                directive=item['reason'], messages=[], subtests=[item]))
+            if not any(fnmatch.fnmatchcase(x, want) for x in texts):
+                return 'fail', f'skipped, but not for the expected reason {want!r}: ' \
+                               f'{"; ".join(texts) or "no reason given"}'
+        return 'skip', 'skipped as expected'
     if expect == 'pass':
         if st != 'pass':
             return 'fail', f'expected pass, got {got}'
-        if metric is not None and metric['page_rounds'] == 0:
-            return 'fail', 'passed without running a single page-round'
+        why = exposure(rule, item)
+        if why:
+            return 'fail', f'passed with too little exposure: {why}'
         return 'ok', got
     if expect == 'detect':
-        if st == 'fail' and lost:
-            return 'ok', f'race detected: lost {lost} tags in ' \
-                         f'{metric["page_rounds"]} page-rounds'
-        if st == 'fail':
-            return 'fail', ('failed without reporting a lost tag '
-                            f'({item.get("directive") or "no count"}): '
-                            'a failure of the test, not a detection')
-        return 'fail', f'race not detected: {got}'
+        top = test if test is not None else item
+        code = exit_code(top['directive'])
+        if st != 'fail':
+            return 'fail', f'race not detected: {got}'
+        if not mt:
+            return 'fail', 'failed without a metric line of its own: not a detection'
+        if not mt['lost']:
+            return 'fail', f'failed without losing a tag ({got}): a failure of the ' \
+                           'test, not a detection'
+        if top['verdict'] != 'not ok' or code != 1:
+            return 'fail', f'lost {mt["lost"]} tags, but the test ended ' \
+                           f'{top["directive"] or top["verdict"]}, not exit=1: a ' \
+                           'crash or a timeout is not a detection'
+        return 'ok', f'race detected: lost {mt["lost"]} tags in {mt["page_rounds"]} page-rounds'
     if expect == 'env':
         if st != 'fail':
             return ('skip', 'skipped') if st == 'skip' else ('ok', got)
-        if base_status == 'fail':
-            return 'ok', 'known failure: fails the same way on base'
-        if base_status is None and NO_BASE:
-            return 'skip', 'known failure under emulation (make check holds it to base)'
-        return 'fail', f'listed failure, but on base it was {base_status or "not run"}'
+        mode = failure_mode(item) if test is None else 'fail'
+        if ref_modes is None and no_base:
+            return 'skip', f'known failure under emulation ({mode}); make check holds it to base'
+        if mode in (ref_modes or ()):
+            return 'ok', f'known failure: {mode}, the same way as on the reference kernel'
+        return 'fail', f'listed failure ({mode}), but on the reference kernel it was ' \
+                       f'{", ".join(sorted(ref_modes)) if ref_modes else "not run"}'
     return 'fail', f'unknown expectation {expect}'
 
 
-def evaluate(args):
-    rules = load_expectations(args.expectations)
+def parse_specs(specs):
     runs = []
-    for spec in args.consoles:
+    for spec in specs:
         role, _, rest = spec.partition('=')
         variant, _, path = rest.partition(':')
         if not (role and variant and path):
-            sys.exit(f'bad console spec {spec!r}: want ROLE=VARIANT:PATH')
+            sys.exit(f'bad spec {spec!r}: want ROLE=VARIANT:FILE')
         runs.append((role, variant, path))
-    parsed = {}
-    for role, variant, path in runs:
-        if not os.path.exists(path):
-            parsed[role] = (variant, path, None, None, {})
-        else:
-            parsed[role] = (variant, path) + parse_console(path)
+    return runs
 
-    # base verdicts of every test and subtest, for 'env' expectations
-    # (a test that failed once in any of its tries on base counts as failing
-    # there: base gets the same number of tries as the series)
-    base = {}
 
-    def worst(a, b):
-        return 'fail' if 'fail' in (a, b) else (b or a)
-    if 'base' in parsed and parsed['base'][2]:
-        for sec in parsed['base'][2].values():
-            for t in sec:
-                k = (t['name'], '-')
-                base[k] = worst(base.get(k), 'fail' if t['verdict'] == 'not ok' else status(t))
-                for s in t['subtests']:
-                    k = (t['name'], s['name'])
-                    base[k] = worst(base.get(k), status(s))
+def plain_to_results(path):
+    """A plain run_kselftest.sh log (a board, no harness): one section."""
+    r = results.parse(path)
+    if r['sections']:
+        return r
+    tmp = path + '.section'
+    with open(path, errors='replace') as f, open(tmp, 'w') as o:
+        o.write('harness: TAP begin all\n')
+        o.write(f.read())
+        o.write('\nharness: TAP end all\n')
+    r = results.parse(tmp)
+    os.unlink(tmp)
+    return r
 
+
+def evaluate(args):
+    rules, roles = load_expectations(args.expectations)
+    runs = parse_specs(args.specs)
     out = []
 
     def rec(result, name, reason, role, variant, **extra):
         out.append(dict(result=result, name=name, reason=reason, role=role,
                         variant=variant, **extra))
 
-    check_list = []
-    if args.check_list and os.path.exists(args.check_list):
-        with open(args.check_list) as f:
-            check_list = [x.strip() for x in f if x.strip()]
-
-    for role, (variant, path, sections, windows, took) in parsed.items():
-        pre = f'{variant}: '
-        if sections is None:
-            rec('fail', pre + 'console', f'missing console {path}', role, variant)
+    parsed = []
+    for role, variant, path in runs:
+        if role not in roles:
+            rec('fail', f'{variant}: role', f'unknown role {role!r} for {path} '
+                f'(tests/expectations defines: {", ".join(roles)})', role, variant)
             continue
-        seen = set()
-        rerun = {t['name'] for t in sections.get('rerun', [])}
-        for sec_name, tests in sections.items():
-            for t in tests:
+        if not os.path.exists(path):
+            rec('fail', f'{variant}: results file', f'missing: {path}', role, variant)
+            continue
+        parsed.append((role, variant, path,
+                       plain_to_results(path) if args.plain else results.parse(path)))
+    if not parsed and not out:
+        rec('fail', 'results', 'no results file given', '-', '-')
+
+    # provenance: one run, the variant each file claims, a finished boot
+    run_ids = {r['boot'].get('run') for _, _, _, r in parsed if r['boot']}
+    for role, variant, path, r in parsed:
+        pre = f'{variant}: '
+        if args.plain:
+            rec('ok', pre + 'results file', f'plain kselftest log {path} (no harness provenance)',
+                role, variant)
+            continue
+        b = r['boot']
+        problems = []
+        if b is None:
+            problems.append('no "harness: boot" line (not written by scripts/boot.sh, '
+                            'or the boot was interrupted)')
+        else:
+            if b.get('variant') != variant:
+                problems.append(f'it is a boot of {b.get("variant")!r}, not {variant!r}')
+            if args.run_id and b.get('run') != args.run_id:
+                problems.append(f'run {b.get("run")!r}, not this run ({args.run_id}): stale')
+            elif not args.run_id and len(run_ids) > 1:
+                problems.append(f'run {b.get("run")!r}: the files given are of '
+                                f'{len(run_ids)} different runs ({", ".join(sorted(map(str, run_ids)))})')
+        if r['kernel'] is None:
+            problems.append('no "harness: guest up" line (kernel release unknown)')
+        if not r['guest_done']:
+            problems.append('no "harness: guest done" line: the guest did not finish')
+        problems += r['errors']
+        rec('fail' if problems else 'ok', pre + 'results file',
+            '; '.join(problems) + f' ({path})' if problems else
+            f'{path}: run {b["run"]}, kernel {r["kernel"]}, {r["cpus"]} CPUs',
+            role, variant, file=path, kernel=r['kernel'],
+            run=b.get('run') if b else None, amplifier=r['amplifier'])
+        st = b.get('status') if b else None
+        rec('ok' if st == 'clean' else 'fail', pre + 'boot',
+            'clean console' if st == 'clean' else
+            f'{st or "no status"}: ' + (' | '.join(r['reports'][:5]) or 'no report lines'),
+            role, variant, boot=b, reports=r['reports'])
+
+    # the reference role's modes of every test and subtest (for env rules):
+    # every try counts, and the mode is the exit code or TIMEOUT
+    ref_modes = {}
+    for role, variant, path, r in parsed:
+        for sec in r['sections'].values():
+            for t in sec['tests']:
+                ref_modes.setdefault((role, t['name'], '-'), set()).add(failure_mode(t))
+                for s in t['subtests']:
+                    ref_modes.setdefault((role, t['name'], s['name']), set()).add(status(s))
+    references = {x['reference'] for x in roles.values() if x['reference'] != '-'}
+
+    for role, variant, path, r in parsed:
+        pre = f'{variant}: '
+        ref = roles[role]['reference']
+        have_ref = any(x[0] == ref for x in parsed)
+        comparison = ('env', 'rerun') if role in references else ()
+        secs = r['sections']
+        rerun = {t['name']: t for t in secs.get('rerun', {'tests': []})['tests']}
+        seen, items = set(), []
+        for sec_name, sec in secs.items():
+            if sec_name not in results.KNOWN_SECTIONS:
+                rec('fail', f'{pre}section {sec_name}', 'unknown section name '
+                    f'(known: {", ".join(results.KNOWN_SECTIONS)})', role, variant)
+            if sec['plan'] != len(sec['tests']):
+                rec('fail', f'{pre}{sec_name}: plan',
+                    f'run_kselftest.sh planned {sec["plan"]} tests, {len(sec["tests"])} reported',
+                    role, variant)
+            for t in sec['tests']:
                 seen.add(t['name'])
-                if role != 'base' and sec_name != 'rerun' and t['name'] in rerun:
-                    # a timing flake gets one more try; that try is judged
-                    rec('skip', f'{pre}{t["name"]} (first try)',
-                        f'{t["verdict"]} {t["directive"]}'.strip() +
-                        '; re-run once, the re-run is judged', role, variant,
-                        test=t['name'], subtest='-', section=sec_name,
-                        status='fail', directive=t['directive'])
+                judged = sec_name not in comparison
+                tname = f'{pre}{t["name"]}' + (f' ({sec_name})' if sec_name != 'all' else '')
+                tr = find_rule(rules, role, t['name'], '-')
+                lost = sum((s['metric'] or {}).get('lost', 0) for s in t['subtests'])
+                first_try = (judged and sec_name != 'rerun' and t['name'] in rerun
+                             and t['verdict'] == 'not ok')
+                if first_try and not lost and tr and 'retry' in tr['options']:
+                    rec('skip', f'{tname} (first try)', f'{failure_mode(t)}; a timing test, '
+                        f're-run once and the re-run is judged [{tr["reason"]}]', role, variant,
+                        test=t['name'], subtest='-', section=sec_name, status='fail')
+                    continue
+                if not judged:
+                    rec('skip' if status(t) == 'skip' else 'ok', tname,
+                        f'comparison for env rules: {failure_mode(t)}', role, variant,
+                        test=t['name'], subtest='-', section=sec_name, status=status(t))
                     continue
                 bad_sub = False
                 for s in t['subtests']:
-                    r = find_rule(rules, role, t['name'], s['name'])
-                    if sec_name == 'env' or (role == 'base' and sec_name == 'rerun'):
-                        r = dict(expect='any', reason='comparison for env rules')
-                    expect = r['expect'] if r else 'default'
-                    if r is None:
-                        # no rule: a pass or a skip is fine, a failure is not
-                        res, why = (('fail', f'failed ({s["reason"] or "no reason"})')
-                                    if status(s) == 'fail' else
-                                    ('skip' if status(s) == 'skip' else 'ok', status(s)))
+                    sr = find_rule(rules, role, t['name'], s['name'])
+                    if sr is None:
+                        mt = s['metric']
+                        if mt and mt['lost'] and status(s) != 'fail':
+                            res, why = 'fail', f'reported {status(s)} with lost {mt["lost"]}'
+                        elif status(s) == 'fail':
+                            res, why = 'fail', f'failed ({s["reason"] or "no reason"})'
+                        else:
+                            res, why = ('skip' if status(s) == 'skip' else 'ok'), status(s)
                     else:
-                        res, why = judge(expect, s, base.get((t['name'], s['name'])), True)
-                    if r and res == 'fail':
-                        why += f' [expectation: {r["reason"]}]'
+                        res, why = judge(sr, s, t, ref_modes.get((ref, t['name'], s['name']))
+                                         if have_ref else None, args.no_base)
+                        if res == 'fail':
+                            why += f' [expectation: {sr["reason"]}]'
                     bad_sub |= res == 'fail'
-                    rec(res, f'{pre}{t["name"]}: {s["name"]}', why, role, variant,
+                    items.append((t['name'], s['name']))
+                    rec(res, f'{tname}: {s["name"]}', why, role, variant,
                         test=t['name'], subtest=s['name'], section=sec_name,
-                        status=status(s), expect=expect, metric=s['metric'])
+                        status=status(s), expect=sr['expect'] if sr else 'default',
+                        metric=s['metric'], swapped=s['swapped'])
                 # the test's own verdict
-                r = find_rule(rules, role, t['name'], '-')
-                if sec_name == 'env' or (role == 'base' and sec_name == 'rerun'):
-                    # base's run of the known failures: the comparison
-                    # that 'env' rules read, recorded and not judged
-                    r = dict(expect='any', reason='comparison for env rules')
-                d = t['directive']
-                st = 'fail' if t['verdict'] == 'not ok' else status(t)
-                stub = any(STUB in m for m in t['messages'])
+                d, st = t['directive'], status(t)
+                code = exit_code(d)
                 failed_subs = [s for s in t['subtests'] if status(s) == 'fail']
-                if r is not None:
-                    res, why = judge(r['expect'], dict(verdict=t['verdict'], directive=d,
-                                                        metric=None),
-                                     base.get((t['name'], '-')), False)
+                stub = any(results.STUB in m for m in t['messages'])
+                if tr is not None:
+                    res, why = judge(tr, dict(t, metric=None), None,
+                                     ref_modes.get((ref, t['name'], '-')) if have_ref else None,
+                                     args.no_base)
                     if res == 'fail':
-                        why += f' [expectation: {r["reason"]}]'
+                        why += f' [expectation: {tr["reason"]}]'
                 elif 'TIMEOUT' in d:
                     res, why = 'fail', f'timed out ({d})'
                 elif stub:
                     res, why = 'fail', 'does not build (no expectation allows it)'
-                elif st == 'fail' and d and not d.startswith('exit=1'):
-                    res, why = 'fail', f'died ({d})'
+                elif st == 'fail' and code != 1:
+                    res, why = 'fail', f'died ({d or "not ok, no exit code"}): only exit=1 ' \
+                                       'is a test failure, anything else a crash or a signal'
                 elif st == 'fail' and not failed_subs:
-                    res, why = 'fail', f'failed with no failing subtest ({d or "not ok"})'
+                    res, why = 'fail', f'failed with no failing subtest ({d})'
                 elif st == 'fail':
                     res = 'fail' if bad_sub else 'ok'
                     why = ('a subtest failed' if bad_sub else
                            f'{len(failed_subs)} subtest(s) failed as expected')
                 else:
                     res, why = ('skip' if st == 'skip' else 'ok'), (d or st)
-                if t['name'].split(':')[1] in took:
-                    dt, lim = took[t['name'].split(':')[1]]
+                # a first try that failed is judged like any other try: only
+                # a rule with 'retry' (above) lets the re-run decide
+                if first_try and lost:
+                    res, why = 'fail', f'lost {lost} tags on its first try: a lost tag is ' \
+                                       'never re-run into a pass'
+                if (st != 'skip' and t['plan'] is not None
+                        and len(t['subtests']) != t['plan']):
+                    res = 'fail'
+                    why += f'; planned {t["plan"]} subtests, {len(t["subtests"])} reported'
+                if t['name'] in r['took']:
+                    dt, lim = r['took'][t['name']]
                     why += f'; {dt} s of its {lim} s limit'
-                rec(res, f'{pre}{t["name"]}', why, role, variant, test=t['name'],
-                    subtest='-', section=sec_name, status=st, directive=d)
-        # every expected test and subtest must have reported
-        for r in rules:
-            if r['role'] != role or is_glob(r['test']) or is_glob(r['sub']):
+                rec(res, tname, why, role, variant, test=t['name'], subtest='-',
+                    section=sec_name, status=st, directive=d)
+        # every rule of this role must have found something: globs too
+        for ru in rules:
+            if ru['role'] != role:
                 continue
-            if r['sub'] == '-':
-                found = r['test'] in seen
+            if ru['sub'] == '-':
+                found = any(fnmatch.fnmatchcase(x, ru['test']) for x in seen)
             else:
-                found = any(x.get('test') == r['test'] and x.get('subtest') == r['sub']
-                            and x['variant'] == variant for x in out)
+                found = any(fnmatch.fnmatchcase(a, ru['test']) and fnmatch.fnmatchcase(b, ru['sub'])
+                            for a, b in items)
             if not found:
-                rec('fail', f'{pre}{r["test"]}: {r["sub"]}',
-                    f'missing: expected {r["expect"]}, not in the console', role, variant)
-        if role == 'series' and check_list:
-            missing = [x for x in check_list if x not in seen]
-            if missing:
+                rec('fail', f'{pre}{ru["test"]}: {ru["sub"]}',
+                    f'missing: expected {ru["expect"]}, not in the results (tests/expectations '
+                    f'line {ru["line"]})', role, variant)
+        # every selftest of the check list reported in the 'all' section
+        if 'all' in secs and not args.plain:
+            check_list = []
+            if args.check_list and os.path.exists(args.check_list):
+                with open(args.check_list) as f:
+                    check_list = [x.strip() for x in f if x.strip()]
+            all_seen = {t['name'] for t in secs['all']['tests']}
+            missing = [x for x in check_list if x not in all_seen]
+            if not check_list:
+                rec('fail', f'{pre}every selftest reported',
+                    f'no check list ({args.check_list or "none given"}): cannot tell '
+                    'whether every selftest reported', role, variant)
+            elif missing:
                 rec('fail', f'{pre}every selftest reported',
                     f'{len(missing)} of {len(check_list)} missing: {" ".join(missing[:5])}',
                     role, variant)
             else:
-                rec('ok', f'{pre}every selftest reported',
-                    f'{len(check_list)} tests', role, variant)
-        if args.min_windows and role in args.amplified.split(','):
-            w = windows or 0
-            rec('ok' if w >= args.min_windows else 'fail',
-                f'{pre}race window amplifier opened >= {args.min_windows} windows',
-                f'{w} opened', role, variant)
+                rec('ok', f'{pre}every selftest reported', f'{len(check_list)} tests',
+                    role, variant)
+        # the race window amplifier: per race test, as the role requires
+        amp, want = r['amplifier'], roles[role]['amplifier']
+        if 'race' in secs and not args.plain:
+            if want == 'on' and amp != 'on':
+                if amp == 'absent' and args.amplifier_optional:
+                    rec('skip', f'{pre}race window amplifier',
+                        'absent from this kernel: the race tests ran with natural exposure only',
+                        role, variant)
+                else:
+                    rec('fail', f'{pre}race window amplifier',
+                        f'role {role} needs it on, the results say {amp or "nothing"}',
+                        role, variant)
+            elif want == 'off' and amp not in ('off', 'absent'):
+                rec('fail', f'{pre}race window amplifier',
+                    f'role {role} is natural detection, but the amplifier was {amp or "not reported"}',
+                    role, variant)
+            else:
+                rec('ok', f'{pre}race window amplifier', f'{amp} (role {role}: {want})',
+                    role, variant)
+            if want == 'on' and amp == 'on':
+                for t in secs['race']['tests']:
+                    w = r['windows'].get(t['name'])
+                    rec('ok' if (w or 0) >= args.min_windows else 'fail',
+                        f'{pre}{t["name"]}: race windows >= {args.min_windows}',
+                        f'{w if w is not None else "no count"} opened', role, variant)
     return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('consoles', nargs='+', metavar='ROLE=VARIANT:CONSOLE')
+    ap.add_argument('specs', nargs='+', metavar='ROLE=VARIANT:FILE')
     ap.add_argument('--expectations', default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'expectations'))
-    ap.add_argument('--tap', action='store_true')
     ap.add_argument('--results')
     ap.add_argument('--check-list')
-    ap.add_argument('--min-windows', type=int, default=0)
-    ap.add_argument('--amplified', default='series,nolock')
+    ap.add_argument('--run-id', help='every file must be of this run')
+    ap.add_argument('--min-windows', type=int, default=5)
     ap.add_argument('--no-base', action='store_true',
-                    help="no base console: an 'env' failure is a SKIP, not a failure")
+                    help="no reference file: an 'env' failure is a SKIP, not a failure")
+    ap.add_argument('--amplifier-optional', action='store_true',
+                    help='a kernel without the amplifier is a SKIP of the windows record')
+    ap.add_argument('--plain', action='store_true',
+                    help='the files are plain run_kselftest.sh logs (a board): no provenance')
     args = ap.parse_args()
-    global NO_BASE
-    NO_BASE = args.no_base
     out = evaluate(args)
     if args.results:
         os.makedirs(args.results, exist_ok=True)
         for v in sorted({x['variant'] for x in out}):
             with open(os.path.join(args.results, f'{v}.json'), 'w') as f:
                 json.dump([x for x in out if x['variant'] == v], f, indent=1)
-    if args.tap:
-        print('TAP version 13')
-        print(f'1..{len(out)}')
-        for i, x in enumerate(out, 1):
-            if x['result'] == 'ok':
-                print(f'ok {i} - {x["name"]} # {x["reason"]}')
-            elif x['result'] == 'skip':
-                print(f'ok {i} - {x["name"]} # SKIP {x["reason"]}')
-            else:
-                print(f'not ok {i} - {x["name"]} # {x["reason"]}')
-        n = {k: sum(x['result'] == k for x in out) for k in ('ok', 'fail', 'skip')}
-        print(f'{n["ok"]} passed, {n["fail"]} failed, {n["skip"]} skipped')
-    else:
-        for x in out:
-            print(f'{x["result"]}\t{x["name"]}\t{x["reason"]}')
+    for x in out:
+        print(f'{x["result"]}\t{x["name"]}\t{x["reason"]}')
     return 1 if any(x['result'] == 'fail' for x in out) else 0
 
 

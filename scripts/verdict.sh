@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Re-judge saved results (the boots' results channels) without booting: TAP, work/results/*.json and the
-# 'N passed, N failed, N skipped' line from scripts/verdict.py.
-# Usage: scripts/verdict.sh [ROLE=VARIANT:RESULTS ...] [--no-base]
-#   default: the three boots of the last 'make check'
+# Re-judge saved results files (the boots' results channels) without
+# booting: TAP, work/results/*.json and the 'N passed, N failed, N skipped'
+# line, through the one evaluator (scripts/verdict.py) and the one TAP
+# writer (scripts/lib.sh).
+# Usage: scripts/verdict.sh [ROLE=VARIANT:RESULTS ... [verdict.py options]]
+#   default: the three boots of the last 'make check', held to its run id
+#            (work/logs/check.run-id)
 #   e.g.     scripts/verdict.sh series=series-debug:work/logs/results-series-debug-check.log --no-base
+#   a board: scripts/verdict.sh --plain --no-base series=board:run_kselftest.log (docs/HARDWARE.md)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 if [ $# = 0 ]; then
-	set -- "base=base:$(results_log base-race-env)" \
+	[ -s "$LOGS/check.run-id" ] || die "no make check run on record ($LOGS/check.run-id): run 'make check' first, or name the results files"
+	set -- --run-id "$(cat "$LOGS/check.run-id")" \
+		"base=base:$(results_log base-race-env)" \
 		"nolock=series-nolock-debug:$(results_log series-nolock-debug-race)" \
 		"series=series-debug:$(results_log series-debug-check)"
 fi
-exec python3 "$ROOT/scripts/verdict.py" --tap --results "$WORK/results" \
-	--check-list "$WORK/initramfs/harness/check-list" --min-windows "${MIN_WINDOWS:-5}" "$@"
+judge_consoles "$@"
+tap_summary

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Tests of the evaluator itself (scripts/verdict.py): constructed consoles
-# that must yield a given verdict, no boot; and of the variant table.  Each case checks one way in
-# which 'make check' could stay green while something real broke.
+# Tests of the evaluator itself (scripts/verdict.py, scripts/results.py):
+# results files that must yield a given verdict, no boot; and of the
+# variant table.  Each case checks one way in which 'make check' could stay
+# green while something real broke, and is named after that hole.
+#  - constructed files: good ones below, each case a mutation (sed) of one;
+#  - real files: tests/harness/fixtures/*/ were captured from real boots
+#    (README there); they must pass as they are, and mutations of them must
+#    fail, so a change in the kernel's or the tests' output format shows.
+# Every case goes through scripts/verdict.sh (the evaluator and the one TAP
+# writer), and its final 'N passed, N failed' line must agree with its exit
+# status.
 # Usage: tests/harness/run.sh   (TAP; exit 1 on a failed case)
-# The console builders below are called indirectly, through case_.
+# Functions below are called indirectly (check_, judge).
 # shellcheck disable=SC2317
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 bad=0
+expect=$root/tests/expectations
 
 S1='MAP_SHARED mprotect(PROT_MTE) vs first touch, 64 pages'
 S2='MAP_SHARED mprotect(PROT_MTE) vs first touch, shmem THP'
@@ -19,122 +28,239 @@ K2='stage 2 first touch vs stage 1 first touch on a shared memslot'
 K3='KVM_ARM_MTE_COPY_TAGS write vs first touch'
 K4='KVM_ARM_MTE_COPY_TAGS bad arguments keep their errors'
 K5='shared VMA that cannot hold tags gets -EINVAL (got -1, Invalid argument)'
+K6='private VMA that cannot hold tags is still accepted (got 0, Success)'
+ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
+# the same, escaped for sed -E and grep -E patterns
+re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
+E1=$(re "$S1") E2=$(re "$S2") E3=$(re "$S3") E6=$(re "$K6")
+PR=400000	# page-rounds of a passing race subtest: above every minimum
 
-# stage1 V1 L1 V2 L2 V3: the stage 1 race test's output (V: ok | not ok)
+# --- constructed results files, in the format of docs/RESULTS-FORMAT.md
+up() { printf 'harness: guest up, 2 CPUs, kernel 6.1.192\nharness: race window amplifier %s\n' "$1"; }
+done_() { printf 'harness: guest done\nharness: boot run=R1 variant=%s name=%s status=clean qemu_rc=0 seconds=9\n' "$1" "$2"; }
+# sec NAME: a section around the tests on stdin, with run_kselftest.sh's plan
+sec() {
+	local body
+	body=$(cat)
+	printf 'harness: TAP begin %s\nTAP version 13\n1..%s\n%s\nharness: TAP end %s\n' "$1" \
+		"$(grep -c -E '^(not )?ok [0-9]+ selftests: ' <<<"$body")" "$body" "$1"
+}
+# stage1 V1 L1 V2 L2 V3: the stage 1 race test (V: ok | not ok)
 stage1() {
 	local top=ok
 	[ "$1" = ok ] && [ "$3" = ok ] && [ "$5" = ok ] || top="not ok"
 	printf '# selftests: arm64: check_tag_init_race\n# TAP version 13\n# 1..3\n'
-	printf '# # %s: rounds 10 page-rounds 640 lost %s time 1.0s\n# %s 1 %s\n' "$S1" "$2" "$1" "$S1"
-	printf '# # %s: rounds 10 page-rounds 80 lost %s time 1.0s\n# %s 2 %s\n' "$S2" "$4" "$3" "$S2"
-	printf '# # %s: rounds 16 page-rounds 256 lost 0 time 1.0s\n# %s 3 %s\n' "$S3" "$5" "$S3"
+	printf '# # %s: rounds 6000 page-rounds %s lost %s time 1.0s\n# %s 1 %s\n' "$S1" "$PR" "$2" "$1" "$S1"
+	printf '# # %s: rounds 800 page-rounds %s lost %s time 1.0s\n# %s 2 %s\n' "$S2" "$PR" "$4" "$3" "$S2"
+	printf '# # %s: rounds 16 page-rounds 256 lost 0 time 1.0s\n' "$S3"
+	printf '# # %s: 200 of 256 pages swapped out\n# %s 3 %s\n' "$S3" "$5" "$S3"
 	printf '%s 1 selftests: arm64: check_tag_init_race%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
-# stage2 V2 L2 V3 L3: the KVM race test's output
+# stage2 V2 L2 V3 L3: the KVM race test
 stage2() {
 	local top=ok
 	[ "$1" = ok ] && [ "$3" = ok ] || top="not ok"
-	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..5\n# ok 1 %s\n' "$K1"
-	printf '# # guest race: rounds 10 page-rounds 160 lost %s + 0 time 1.0s\n# %s 2 %s\n' "$2" "$1" "$K2"
-	printf '# # COPY_TAGS race: rounds 10 page-rounds 160 lost %s time 1.0s\n# %s 3 %s\n' "$4" "$3" "$K3"
-	printf '# ok 4 %s\n# ok 5 %s\n' "$K4" "$K5"
-	printf '%s 2 selftests: kvm: mte_shared_memslot%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
+	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..6\n# ok 1 %s\n' "$K1"
+	printf '# # %s: rounds 3000 page-rounds %s lost %s + 0 time 1.0s\n# %s 2 %s\n' "$K2" "$PR" "$2" "$1" "$K2"
+	printf '# # %s: rounds 3000 page-rounds %s lost %s time 1.0s\n# %s 3 %s\n' "$K3" "$PR" "$4" "$3" "$K3"
+	printf '# ok 4 %s\n# ok 5 %s\n# ok 6 %s\n' "$K4" "$K5" "$K6"
+	printf '%s 1 selftests: kvm: mte_shared_memslot%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
 base_skip() {
-	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..5\n'
-	printf '# ok 1 # SKIP this kernel refuses MAP_SHARED memslots with KVM_CAP_ARM_MTE (EINVAL)\n'
-	printf 'ok 2 selftests: kvm: mte_shared_memslot # SKIP\n'
+	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..6\n'
+	printf '# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused (EINVAL)\n'
+	printf 'ok 1 selftests: kvm: mte_shared_memslot # SKIP\n'
 }
 other() { # NAME VERDICT [DIRECTIVE]
 	printf '# selftests: %s: %s\n%s 1 selftests: %s: %s%s\n' "${1%%:*}" "${1#*:}" "$2" "${1%%:*}" "${1#*:}" "${3:+ # $3}"
 }
-sec() { echo "harness: TAP begin $1"; cat; echo "harness: TAP end $1"; }
+envs() { local t; for t in $ENV_TESTS; do other "$t" "$@"; done; }
+win() { printf 'harness: race windows arm64:check_tag_init_race %s\nharness: race windows kvm:mte_shared_memslot %s\n' "$1" "$2"; }
 
-# the good run: every console as it should be
-good_base() { { stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race; echo 'harness: race windows opened: 0'; other kvm:arch_timer "not ok" exit=1 | sec env; }
-good_nolock() { { stage1 "not ok" 5 "not ok" 2 ok; stage2 "not ok" 4 "not ok" 7; } | sec race; echo 'harness: race windows opened: 40'; }
-good_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1; } | sec all
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-printf 'arm64:check_prctl\nkvm:arch_timer\n' >"$tmp/check-list"
-# the real rules, after fixture rules (first match wins) that treat THP as
-# a working race subtest, as it would be where shmem THP is allocated
-{ printf 'series\tarm64:check_tag_init_race\t%s\tpass\tfixture\n' "$S2"
-  printf 'nolock\tarm64:check_tag_init_race\t%s\tdetect\tfixture\n' "$S2"
-  printf 'base\tarm64:check_tag_init_race\t%s\tany\tfixture\n' "$S2"
-  grep -v -e '^# ---' -e $'\tenv\t' "$root/tests/expectations"
-  printf 'series\tkvm:arch_timer\t-\tenv\ttest fixture\n'; } >"$tmp/expect"
+good_base() {
+	up absent
+	{ stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race
+	{ envs "not ok" exit=254; } | sec env
+	done_ base base-race-env
+}
+good_series() {
+	up 'on: 3000us'
+	{ other arm64:check_prctl ok; envs "not ok" exit=254; } | sec all
+	{ stage1 ok 0 ok 0 ok; win 40 40 | head -n 1; stage2 ok 0 ok 0; win 40 40 | tail -n 1; } | sec race
+	done_ series-debug series-debug-check
+}
+# the nolock file's windows lines sit between its two tests' runs
+good_nolock() {
+	up 'on: 3000us'
+	printf 'harness: TAP begin race\nTAP version 13\n1..1\n'; stage1 "not ok" 5 "not ok" 2 ok
+	printf 'harness: race windows arm64:check_tag_init_race 40\nTAP version 13\n1..1\n'
+	stage2 "not ok" 4 "not ok" 7
+	printf 'harness: race windows kvm:mte_shared_memslot 40\nharness: TAP end race\n'
+	done_ series-nolock-debug series-nolock-debug-race
+}
+printf 'arm64:check_prctl\n' >"$tmp/check-list"
+for t in $ENV_TESTS; do echo "$t"; done >>"$tmp/check-list"
+mkdir "$tmp/good"
+good_base >"$tmp/good/base.log"; good_nolock >"$tmp/good/nolock.log"; good_series >"$tmp/good/series.log"
 
-# case NAME WANT(pass|fail) GREP-FOR-A-FAILING-RECORD -- consoles from functions
-case_() {
-	local name=$1 want=$2 pat=$3 b=$4 l=$5 s=$6 rc=0 out
-	n=$((n + 1))
-	"$b" >"$tmp/b.log"; "$l" >"$tmp/l.log"; "$s" >"$tmp/s.log"
-	out=$(python3 "$root/scripts/verdict.py" --expectations "$tmp/expect" --check-list "$tmp/check-list" \
-		--min-windows 5 base=base-debug:"$tmp/b.log" nolock=series-nolock-debug:"$tmp/l.log" \
-		series=series-debug:"$tmp/s.log") || rc=$?
-	if [ "$want" = pass ] && [ "$rc" = 0 ]; then echo "ok $n - $name"
-	elif [ "$want" = fail ] && [ "$rc" = 1 ] && grep -P "^fail\t.*$pat" <<<"$out" >/dev/null; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name (rc $rc)"; printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'; bad=1
+# judge [verdict.py options] FILES...: TAP from scripts/verdict.sh in $out,
+# its exit status in $rc; fails the case when the final line and the exit
+# status disagree
+judge() {
+	rc=0
+	out=$(WORK=$tmp/w "$root/scripts/verdict.sh" --expectations "$expect" \
+		--check-list "$tmp/check-list" "$@" 2>&1) || rc=$?
+	local failed
+	failed=$(sed -n -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$out")
+	if [ -z "$failed" ] || { [ "$failed" = 0 ] && [ "$rc" != 0 ]; } || { [ "$failed" != 0 ] && [ "$rc" = 0 ]; }; then
+		echo "# final line '$(tail -n 1 <<<"$out")' disagrees with exit status $rc"
+		return 1
 	fi
 }
+report() { # NAME OK?
+	if [ "$2" = 0 ]; then echo "ok $n - $1"
+	else echo "not ok $n - $1 (rc $rc)"; grep -v '^ok' <<<"$out" | head -n 15 | sed 's/^/#   /'; bad=1; fi
+}
+# mutate NAME WANT(pass|fail) PATTERN ROLE SED DIR [verdict.py options]:
+# DIR's base.log, nolock.log and series.log (each judged as the variant its
+# boot line names), ROLE's (base|nolock|series, or -) mutated by the sed
+# script SED; a fail must have a failing record that matches PATTERN
+mutate() {
+	local name=$1 want=$2 pat=$3 role=$4 script=$5 dir=$6 r v ok=1 specs=()
+	shift 6
+	n=$((n + 1))
+	for r in base nolock series; do
+		cp "$dir/$r.log" "$tmp/$r.log"
+		v=$(sed -n -E 's/^harness: boot .*variant=(\S+).*/\1/p' "$dir/$r.log")
+		specs+=("$r=$v:$tmp/$r.log")
+	done
+	[ "$role" = - ] || sed -i -E -e "$script" "$tmp/$role.log"
+	if judge "$@" "${specs[@]}"; then
+		if [ "$want" = pass ] && [ "$rc" = 0 ]; then ok=0
+		elif [ "$want" = fail ] && [ "$rc" = 1 ] && grep -E "^not ok .*($pat)" <<<"$out" >/dev/null; then ok=0; fi
+	fi
+	report "$name" "$ok"
+}
+# case_ NAME WANT PATTERN ROLE SED [verdict.py options]: the good files
+case_() { mutate "$1" "$2" "$3" "$4" "$5" "$tmp/good" "${@:6}"; }
 
-case_ "good consoles pass" pass "" good_base good_nolock good_series
-# 1. a SKIP on the series fails
-skip_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1; } | sec all
-	{ stage1 ok 0 ok 0 ok; printf '# selftests: kvm: mte_shared_memslot\n# ok 1 # SKIP KVM_CAP_ARM_MTE missing\nok 2 selftests: kvm: mte_shared_memslot # SKIP\n'; } | sec race
-	echo 'harness: race windows opened: 40'; }
-case_ "1. race test SKIP on the series fails" fail "missing: expected pass" good_base good_nolock skip_series
-thp_skip_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1; } | sec all
-	{ stage1 ok 0 ok 0 ok | sed "s/^# ok 2 .*/# ok 2 # SKIP $S2/"; stage2 ok 0 ok 0; } | sec race
-	echo 'harness: race windows opened: 40'; }
-case_ "1. race subtest SKIP (6.1's \"ok N # SKIP description\") on the series fails" fail "shmem THP.*expected pass" good_base good_nolock thp_skip_series
-# 2. known failures are per subtest: a new failing subtest is visible
-sub_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1
-	printf '# selftests: arm64: check_mmap_options\n# ok 1 old case\n# not ok 2 new MAP_SHARED case\nnot ok 3 selftests: arm64: check_mmap_options # exit=1\n'; } | sec all
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "2. a failing subtest of a test with a passing sibling fails" fail "new MAP_SHARED case" good_base good_nolock sub_series
-# 3. a listed (env) failure that passes on base fails
-base_ok() { { stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race; other kvm:arch_timer ok | sec env; }
-case_ "3. listed failure that passed on base fails" fail "on base it was pass" base_ok good_nolock good_series
-# 4. detection means lost tags: a crash, a timeout, a refusal are failures
-base_crash() { { stage1 "not ok" 0 ok 0 ok; base_skip; } | sec race; other kvm:arch_timer "not ok" exit=1 | sec env; }
-case_ "4. not ok without lost tags on base is not a detection" fail "without reporting a lost tag" base_crash good_nolock good_series
-base_timeout() { { printf '# selftests: arm64: check_tag_init_race\n# 1..3\nnot ok 1 selftests: arm64: check_tag_init_race # TIMEOUT 300 seconds\n'; base_skip; } | sec race
-	other kvm:arch_timer "not ok" exit=1 | sec env; }
-case_ "4. a timeout on base is a failure, not a detection" fail "TIMEOUT|missing" base_timeout good_nolock good_series
-nolock_miss() { { stage1 "not ok" 5 "not ok" 2 ok; stage2 ok 0 "not ok" 7; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "4. the negative control must lose tags in every race subtest" fail "stage 2 first touch.*not detected" good_base nolock_miss good_series
-# 5. counts: a missing test, too few windows
-short_series() { other arm64:check_prctl ok | sec all; { stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "5. a test of the check list that did not report fails" fail "every selftest reported" good_base good_nolock short_series
-few_windows() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1; } | sec all
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 2'; }
-case_ "5. an amplified run that opened too few windows fails" fail "opened >= 5" good_base good_nolock few_windows
-died() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1; } | sec all
-	{ stage1 ok 0 ok 0 ok; printf '# selftests: kvm: mte_shared_memslot\n# ok 1 %s\nnot ok 2 selftests: kvm: mte_shared_memslot # exit=139\n' "$K1"; } | sec race; }
-case_ "5. a runner or test that died fails" fail "died|missing" good_base good_nolock died
-# 6. a selftest that does not build fails without an allowlist entry
-stub_series() { { other arm64:check_prctl ok; other kvm:arch_timer "not ok" exit=1
-	printf '# selftests: kvm: new_test\n# # SKIP: kvm/new_test does not build on this kernel: x.c: error\nok 3 selftests: kvm: new_test # SKIP\n'; } | sec all
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "6. a SKIP stub for a test that does not build fails" fail "does not build" good_base good_nolock stub_series
-# 7. timing flakes: one more try, and that try is judged
-flake_series() { { other arm64:check_prctl "not ok" exit=1; other kvm:arch_timer "not ok" exit=1; } | sec all
-	other arm64:check_prctl ok | sec rerun
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "7. a test that fails once and passes its re-run passes" pass "" good_base good_nolock flake_series
-flake2_series() { { other arm64:check_prctl "not ok" exit=1; other kvm:arch_timer "not ok" exit=1; } | sec all
-	other arm64:check_prctl "not ok" exit=1 | sec rerun
-	{ stage1 ok 0 ok 0 ok; stage2 ok 0 ok 0; } | sec race; echo 'harness: race windows opened: 40'; }
-case_ "7. a test that fails its re-run too fails" fail "check_prctl	failed with no" good_base good_nolock flake2_series
-base_flake() { { stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race; other kvm:arch_timer ok | sec env
-	other kvm:arch_timer "not ok" exit=1 | sec rerun; }
-case_ "7. a listed failure is accepted when base fails in one of its two tries" pass "" base_flake good_nolock good_series
-# The variant table (tests/variants, scripts/variant.sh): every row names
-# test patches and config fragments that exist, and a name that is not in
-# the table is refused with a message that says where the table is.
+case_ "good files pass" pass "" - ""
+# --- kept from the first evaluator
+case_ "a race test SKIP on the series fails" fail "$K2.*missing" series \
+	"/# selftests: kvm: mte_shared_memslot/,/^ok 1 selftests: kvm: mte/c\\# selftests: kvm: mte_shared_memslot\\n# ok 1 # SKIP KVM_CAP_ARM_MTE missing\\nok 1 selftests: kvm: mte_shared_memslot # SKIP"
+case_ "a race subtest SKIP (6.1's \"ok N # SKIP description\") on the series fails" fail "shmem THP.*expected pass" series \
+	"s/^# ok 2 $E2/# ok 2 # SKIP $E2/"
+case_ "a failing subtest of a test with a passing sibling fails" fail "new MAP_SHARED case" series \
+	"s/^ok 1 selftests: arm64: check_prctl/# 1..2\\n# ok 1 old case\\n# not ok 2 new MAP_SHARED case\\nnot ok 1 selftests: arm64: check_prctl # exit=1/"
+case_ "a listed failure that passed on base fails" fail "on the reference kernel it was pass" base \
+	"s/^not ok 1 selftests: kvm: arch_timer # exit=254/ok 1 selftests: kvm: arch_timer/"
+case_ "not ok without lost tags on base is not a detection" fail "without losing a tag" base \
+	"s/^(# # $E1: .*) lost 3/\\1 lost 0/"
+case_ "a timeout on base is a failure, not a detection" fail "not exit=1" base \
+	"s/^not ok 1 selftests: arm64: check_tag_init_race # exit=1/not ok 1 selftests: arm64: check_tag_init_race # TIMEOUT 300 seconds/"
+case_ "exit 4 (KSFT_SKIP) on base's race test is no detection" fail "not exit=1" base \
+	"s/^not ok 1 selftests: arm64: check_tag_init_race # exit=1/not ok 1 selftests: arm64: check_tag_init_race # exit=4/"
+case_ "the negative control must lose tags in every race subtest" fail "$K2.*not detected" nolock \
+	"s/^(# # $K2: .*) lost 4/\\1 lost 0/; s/^# not ok 2 $K2/# ok 2 $K2/"
+case_ "a test of the check list that did not report fails" fail "every selftest reported" series \
+	"/^# selftests: arm64: check_prctl/d; /^ok 1 selftests: arm64: check_prctl/d; s/^1\\.\\.5$/1..4/"
+case_ "a SKIP stub for a test that does not build fails" fail "does not build" series \
+	"s/^ok 1 selftests: arm64: check_prctl/# # SKIP: arm64\\/check_prctl does not build on this kernel: x.c: error\\nok 1 selftests: arm64: check_prctl # SKIP/"
+case_ "a base THP loss in another subtest is no 4K detection" fail "$E1.*without losing" base \
+	"s/^(# # $E1: .*) lost 3/\\1 lost 0/; s/^(# # $E2: .*) lost 0/\\1 lost 3/; s/^# ok 2 $E2/# not ok 2 $E2/"
+case_ "a renamed race subtest is missing" fail "$E1.*missing" series \
+	"s/64 pages/64 pagez/g"
+case_ "a duplicate subtest that fails is judged" fail "$K4.*failed|$K4" series \
+	"s/^# ok 6 ($E6)/# ok 6 \\1\\n# not ok 7 $K4/; s/^# 1\\.\\.6$/# 1..7/"
+case_ "a truncated file fails" fail "never ended|guest done|missing" series \
+	"/^# # $K3:/,\$d"
+case_ "a timing test that fails its first try and passes its re-run passes" pass "" series \
+	"s/^(not ok 1 selftests: kvm: arch_timer # exit=254)/\\1/; /^harness: TAP end all/a harness: TAP begin rerun\\nTAP version 13\\n1..1\\n# selftests: kvm: arch_timer\\nok 1 selftests: kvm: arch_timer\\nharness: TAP end rerun"
+case_ "a listed failure is accepted when base failed the same way in one of its two tries" pass "" base \
+	"s/^not ok 1 selftests: kvm: arch_timer # exit=254/ok 1 selftests: kvm: arch_timer/; /^harness: TAP end env/a harness: TAP begin rerun\\nTAP version 13\\n1..1\\n# selftests: kvm: arch_timer\\nnot ok 1 selftests: kvm: arch_timer # exit=254\\nharness: TAP end rerun"
+
+# --- issue: the verdict forgave (each case is one hole, numbered as filed)
+case_ "hole 1: a crash (exit=139) on base is no detection" fail "not exit=1" base \
+	"s/^(not ok 1 selftests: arm64: check_tag_init_race) # exit=1/\\1 # exit=139/"
+case_ "hole 1: exit=137 on the negative control is no detection" fail "not exit=1" nolock \
+	"s/^(not ok 1 selftests: kvm: mte_shared_memslot) # exit=1/\\1 # exit=137/"
+case_ "hole 1: the negative control's KVM test dying after subtest 4 fails" fail "planned 6|missing|died" nolock \
+	"/^# ok 5 /d; /^# ok 6 /d; s/^(not ok 1 selftests: kvm: mte_shared_memslot) # exit=1/\\1 # exit=134/"
+case_ "hole 2: a glob subtest missing on the series fails" fail "cannot hold tags gets -EINVAL.*missing" series \
+	"/^# ok 5 shared VMA/d; s/^# 1\\.\\.6$/# 1..5/"
+case_ "hole 2: a glob subtest that SKIPs (cannot mount ramfs) fails" fail "cannot hold tags.*expected pass" series \
+	"s/^# ok 5 shared VMA.*/# ok 5 # SKIP shared VMA that cannot hold tags: cannot mount ramfs: ENODEV/; s/^# ok 6 private VMA.*/# ok 6 # SKIP private VMA that cannot hold tags: cannot mount ramfs/"
+case_ "hole 3: a pass with 1 page-round fails its minimum exposure" fail "below its minimum" series \
+	"s/^(# # $E1:) rounds [0-9]+ page-rounds [0-9]+/\\1 rounds 1 page-rounds 1/"
+case_ "hole 3: a pass without its metric line fails" fail "no metric line" series \
+	"/^# # $K3:/d"
+case_ "hole 3: a metric line without a lost field fails" fail "no metric line" series \
+	"s/^(# # $E1: rounds [0-9]+ page-rounds [0-9]+) lost 0/\\1/"
+case_ "hole 3: ok with lost 5 fails" fail "lost 5" series \
+	"s/^(# # $E1: .*) lost 0/\\1 lost 5/"
+case_ "hole 3: an unrelated later metric line cannot make base detect" fail "junk|without losing" base \
+	"s/^(# # $E1: .*) lost 3/\\1 lost 0/; s/^# ok 3 ($E3)/# ok 3 \\1\\n# # junk: rounds 1 page-rounds 1 lost 9/"
+case_ "hole 4: an env failure must fail the same way on base (exit=139 vs exit=254)" fail "listed failure \\(exit=139\\)" series \
+	"s/^not ok 1 selftests: kvm: rseq_test # exit=254/not ok 1 selftests: kvm: rseq_test # exit=139/"
+case_ "hole 4: an env TIMEOUT is not base's exit=254" fail "listed failure \\(TIMEOUT\\)" series \
+	"s/^not ok 1 selftests: kvm: rseq_test # exit=254/not ok 1 selftests: kvm: rseq_test # TIMEOUT 120 seconds/"
+case_ "hole 5: a first-try segfault with a passing re-run fails" fail "check_prctl.*died" series \
+	"s/^ok 1 selftests: arm64: check_prctl/not ok 1 selftests: arm64: check_prctl # exit=139/; /^harness: TAP end all/a harness: TAP begin rerun\\nTAP version 13\\n1..1\\n# selftests: arm64: check_prctl\\nok 1 selftests: arm64: check_prctl\\nharness: TAP end rerun"
+case_ "hole 5: a first-try tag loss with a passing re-run fails" fail "tag lost" series \
+	"s/^ok 1 selftests: arm64: check_prctl/# 1..1\\n# not ok 1 tag lost\\nnot ok 1 selftests: arm64: check_prctl # exit=1/; /^harness: TAP end all/a harness: TAP begin rerun\\nTAP version 13\\n1..1\\n# selftests: arm64: check_prctl\\nok 1 selftests: arm64: check_prctl\\nharness: TAP end rerun"
+case_ "hole 5: a retry test that lost a tag on its first try fails" fail "never re-run into a pass" series \
+	"s/^not ok 1 selftests: kvm: arch_timer # exit=254/# 1..1\\n# # $K2: rounds 1 page-rounds 32 lost 1 + 0 time 1.0s\\n# not ok 1 $K2\\nnot ok 1 selftests: kvm: arch_timer # exit=1/; /^harness: TAP end all/a harness: TAP begin rerun\\nTAP version 13\\n1..1\\n# selftests: kvm: arch_timer\\nok 1 selftests: kvm: arch_timer\\nharness: TAP end rerun"
+case_ "hole 6: a section named env in a series file is judged" fail "check_prctl \\(env\\)" series \
+	"/^harness: TAP end all/a harness: TAP begin env\\nTAP version 13\\n1..1\\n# selftests: arm64: check_prctl\\nnot ok 1 selftests: arm64: check_prctl # exit=139\\nharness: TAP end env"
+n=$((n + 1))
+judge base=base:"$tmp/good/base.log" nolock=series-nolock-debug:"$tmp/good/nolock.log" \
+	series=series-debug:"$tmp/good/series.log" --check-list "$tmp/no-such-list" || true
+[ "$rc" = 1 ] && grep -q '^not ok .*every selftest reported.*no check list' <<<"$out"; report "hole 7: a missing check list fails" $?
+case_ "hole 8: an unknown role fails" fail "unknown role 'serie'" - "" serie=series-debug:"$tmp/good/series.log"
+case_ "hole 9: no 'harness: guest done' fails" fail "guest done" nolock "/^harness: guest done/d"
+case_ "hole 9: no boot line (not from scripts/boot.sh) fails" fail "harness: boot" series "/^harness: boot /d"
+case_ "hole 9: an amplified base is not natural detection" fail "amplifier" base \
+	"s/^harness: race window amplifier absent/harness: race window amplifier on: 3000us/"
+case_ "hole 9: results files of two runs are refused" fail "different runs" nolock "s/ run=R1 / run=R0 /"
+case_ "hole 9: a stale file (not this run's id) is refused, naming it" fail "stale.*series.log" - "" --run-id R2
+case_ "hole 9: a file of another variant is refused" fail "boot of 'series'" series "s/ variant=series-debug / variant=series /"
+case_ "hole 10: one race test that opened no window fails" fail "mte_shared_memslot: race windows" series \
+	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 0/; s/^harness: race windows arm64:check_tag_init_race 40/harness: race windows arm64:check_tag_init_race 80/"
+case_ "hole 11: a kernel report in the boot's status fails make verdict" fail "boot.*WARNING" series \
+	"s/^(harness: boot .*)status=clean/harness: boot report: 812:WARNING: CPU: 1 PID: 90 at arch\\/arm64\\/kernel\\/mte.c:52\\n\\1status=report/"
+n=$((n + 1))
+rc=0
+printf 'x\n[ 1.0] rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 1-... } 21003 jiffies s: 89 root: 0x2/.\n[ 2.0] rcu_tasks detected stalls on tasks:\n[ 3.0] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n[ 4.0] sh invoked oom-killer: gfp_mask=0x140cca\n[ 5.0] Out of memory: Killed process 7\nok\n' >"$tmp/console"
+out=$(python3 "$root/scripts/results.py" scan "$tmp/console") || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 5 ]; report "hole 11: the console scan finds every RCU stall form, hung tasks and the OOM killer" $?
+case_ "hole 12: base's KVM SKIP for a missing capability fails" fail "expected reason" base \
+	"s/^# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused \\(EINVAL\\)/# ok 1 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_ARM_MTE)/"
+case_ "plans: a test that reports fewer subtests than it planned fails" fail "planned 3 subtests, 2" series \
+	"/^# # $E3: 200 of/,/^# ok 3 /d"
+case_ "plans: a section that reports fewer tests than planned fails" fail "planned 5 tests, 4" series \
+	"/^# selftests: arm64: check_prctl/d; /^ok 1 selftests: arm64: check_prctl/d"
+case_ "exposure: a swap subtest that swapped too few pages fails" fail "pages swapped out, below" series \
+	"s/^(# # $E3:) 200 of 256/\\1 1 of 256/"
+
+# --- real results files, captured from boots (tests/harness/fixtures)
+for d in "$root"/tests/harness/fixtures/*/; do
+	[ -f "$d/series.log" ] || continue
+	k=$(basename "$d")
+	real() { mutate "real $k: $1" "$2" "$3" "$4" "$5" "$d" --check-list "$d/check-list"; }
+	real "the captured files pass" pass "" - ""
+	real "base without its loss is no detection" fail "without losing|not detected" base \
+		"s/^(# # $E1: .*) lost [0-9]+/\\1 lost 0/"
+	real "the negative control without its KVM losses fails" fail "$K3.*(not detected|without losing)" nolock \
+		"s/^(# # $K3: .*) lost [0-9]+/\\1 lost 0/"
+	real "the series with a lost tag fails" fail "lost 1" series \
+		"0,/^(# # $K2: .*) lost 0/s//\\1 lost 1/"
+	real "the series cut short fails" fail "planned|missing|never ended|guest done" series \
+		"/^# selftests: kvm: mte_shared_memslot/,\$d"
+done
+
+# --- the variant table (tests/variants, scripts/variant.sh): every row
+# names test patches and config fragments that exist, and a name that is
+# not in the table is refused with a message that says where the table is.
 check_() { # NAME COMMAND...: the command must succeed
 	n=$((n + 1))
 	if out=$("${@:2}" 2>&1); then echo "ok $n - $1"

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""The results format: the one parser of a boot's results channel, and the
+one scan of its kernel console.  docs/RESULTS-FORMAT.md specifies both;
+scripts/verdict.py, scripts/boot.sh, scripts/detect-rate.sh and
+scripts/lib.sh use this module and nothing else to read them.
+
+Usage (for the shell scripts):
+  results.py scan CONSOLE        print the kernel-report lines of a console
+                                 (numbered); exit 1 if there are any
+  results.py metric FILE TEST SUBTEST
+                                 "verdict rounds page_rounds lost seconds"
+                                 of one race subtest (first section holding it)
+  results.py summary FILE        the race metrics, windows, and the tests
+                                 that used more than half their time limit
+"""
+import re
+import sys
+
+# --- the kernel console: what makes a boot unclean.  Each entry is one
+# form of report; docs/RESULTS-FORMAT.md lists them.
+REPORTS = [
+    ('oom', r'Out of memory|invoked oom-killer|oom-kill:'),
+    ('rcu stall', r'rcu: INFO: \S+ (self-)?detected stalls?|detected stalls? on CPUs|'
+                  r'self-detected stall|detected expedited stalls|'
+                  r'rcu_tasks\S* detected stalls|rcu_\S+ stall|RCU Tasks.* stall'),
+    ('hung task', r'INFO: task \S+ blocked for more than|blocked for more than \d+ seconds|'
+                  r'hung_task'),
+    ('warn', r'WARNING:|DEBUG_LOCKS_WARN_ON'),
+    ('bug', r'BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel'),
+    ('lockdep', r'possible recursive locking|possible circular locking|'
+                r'inconsistent lock state|INFO: lockdep is turned off|'
+                r'suspicious RCU usage|lock held when returning'),
+    ('sanitizer', r'KASAN:|UBSAN:|KFENCE:'),
+    ('lockup', r'soft lockup|hard LOCKUP'),
+]
+REPORT = re.compile('|'.join(f'(?:{p})' for _, p in REPORTS))
+
+# --- the results channel
+SECTION = re.compile(r'^harness: TAP (begin|end) (\S+)$')
+GUEST_UP = re.compile(r'^harness: guest up, (\d+) CPUs, kernel (\S+)')
+AMP = re.compile(r'^harness: race window amplifier (on|off|absent)\b(?:: (\d+)us)?')
+WINDOWS = re.compile(r'^harness: race windows (\S+:\S+) (\d+)$')
+TOOK = re.compile(r'^harness: (\S+) took (\d+)s \(limit (\d+)s(?:, exit (\d+)|, (timed out))?')
+BOOT = re.compile(r'^harness: boot (.*)$')
+BOOT_REPORT = re.compile(r'^harness: boot report: (.*)$')
+START = re.compile(r'^# selftests: ([^:]+): (\S+)$')
+TOP = re.compile(r'^(ok|not ok) \d+ selftests: ([^:]+): (\S+)(?: # (.*))?$')
+TOP_PLAN = re.compile(r'^1\.\.(\d+)$')
+PLAN = re.compile(r'^# 1\.\.(\d+)$')
+SUB = re.compile(r'^# (ok|not ok) \d+ ?(.*?)(?:\s*# (SKIP|TODO|XFAIL)\b ?(.*))?$')
+MSG = re.compile(r'^# # (.*)$')
+METRIC = re.compile(r'^(.+?): rounds (\d+) page-rounds (\d+) lost (\d+)(?: \+ (\d+))?'
+                    r'(?: time ([0-9.]+)s)?')
+SWAPPED = re.compile(r'^(.+?): (\d+) of (\d+) pages swapped out')
+STUB = 'does not build on this kernel'
+KNOWN_SECTIONS = ('all', 'rerun', 'race', 'env')
+
+
+def clean(line):
+    """A line without \\r."""
+    return line.rstrip('\r\n').replace('\r', '')
+
+
+def status(item):
+    """pass | skip | fail of a test or subtest record."""
+    if item['verdict'] == 'ok':
+        return 'skip' if item['directive'].startswith('SKIP') else 'pass'
+    return 'fail'
+
+
+def exit_code(directive):
+    """The exit status kselftest's runner reported ('exit=N'), or None."""
+    m = re.match(r'exit=(\d+)', directive or '')
+    return int(m.group(1)) if m else None
+
+
+def failure_mode(test):
+    """How a test ended: 'pass', 'skip', 'exit=N', 'TIMEOUT' or 'not ok'."""
+    st = status(test)
+    if st != 'fail':
+        return st
+    d = test['directive']
+    if 'TIMEOUT' in d:
+        return 'TIMEOUT'
+    return f'exit={exit_code(d)}' if exit_code(d) is not None else 'not ok'
+
+
+def parse(path):
+    """One results file as a dict; see docs/RESULTS-FORMAT.md.
+
+    Keys: path, boot (dict of the host's 'harness: boot' fields, or None),
+    reports (kernel-report lines the host copied), cpus, kernel, amplifier
+    (on|off|absent|None), window_us, guest_done, sections ({name: dict(plan,
+    tests)}), windows ({test: n}), took ({test: (seconds, limit)}), errors
+    (format errors, each a string).  A test: name, verdict, directive,
+    plan, subtests, messages, metrics ({subtest: metric}), swapped.  A
+    subtest: name, verdict, directive, reason, metric (its own, by name),
+    swapped ((n, of), by name).
+    """
+    r = dict(path=path, boot=None, reports=[], cpus=None, kernel=None,
+             amplifier=None, window_us=None, guest_done=False, sections={},
+             windows={}, took={}, errors=[])
+    with open(path, errors='replace') as f:
+        lines = [clean(x) for x in f]
+    sec, cur = None, None
+
+    def close_test(t):
+        names = {s['name'] for s in t['subtests']}
+        for name in t['metrics']:
+            if name not in names:
+                r['errors'].append(f'{t["name"]}: a metric line names "{name}", '
+                                   'which is no subtest of the test')
+        for s in t['subtests']:
+            s['metric'] = t['metrics'].get(s['name'])
+            s['swapped'] = t['swapped'].get(s['name'])
+
+    for n, line in enumerate(lines, 1):
+        m = SECTION.match(line)
+        if m:
+            if m.group(1) == 'begin':
+                if sec is not None:
+                    r['errors'].append(f'line {n}: section {m.group(2)} begins inside {sec}')
+                if m.group(2) in r['sections']:
+                    r['errors'].append(f'line {n}: section {m.group(2)} appears twice')
+                sec = m.group(2)
+                r['sections'][sec] = dict(plan=0, tests=[], closed=False)
+            else:
+                if sec != m.group(2):
+                    r['errors'].append(f'line {n}: end of section {m.group(2)}, '
+                                       f'but {sec or "none"} is open')
+                else:
+                    r['sections'][sec]['closed'] = True
+                if cur is not None:
+                    r['errors'].append(f'{cur["name"]}: no verdict line before the '
+                                       f'section ended (the test was cut off)')
+                sec, cur = None, None
+            continue
+        m = BOOT_REPORT.match(line)
+        if m:
+            r['reports'].append(m.group(1))
+            continue
+        m = BOOT.match(line)
+        if m:
+            r['boot'] = dict(x.split('=', 1) for x in m.group(1).split() if '=' in x)
+            continue
+        m = GUEST_UP.match(line)
+        if m:
+            r['cpus'], r['kernel'] = int(m.group(1)), m.group(2)
+            continue
+        if line == 'harness: guest done':
+            r['guest_done'] = True
+            continue
+        m = AMP.match(line)
+        if m:
+            r['amplifier'] = m.group(1)
+            r['window_us'] = int(m.group(2)) if m.group(2) else None
+            continue
+        m = WINDOWS.match(line)
+        if m:
+            r['windows'][m.group(1)] = r['windows'].get(m.group(1), 0) + int(m.group(2))
+            continue
+        m = TOOK.match(line)
+        if m:
+            r['took'][m.group(1)] = (int(m.group(2)), int(m.group(3)))
+            continue
+        if sec is None:
+            continue
+        m = TOP_PLAN.match(line)
+        if m:
+            r['sections'][sec]['plan'] += int(m.group(1))
+            continue
+        m = START.match(line)
+        if m:
+            if cur is not None:
+                r['errors'].append(f'{cur["name"]}: no verdict line before the next test')
+            cur = dict(name=f'{m.group(1)}:{m.group(2)}', verdict=None, directive='',
+                       plan=None, subtests=[], messages=[], metrics={}, swapped={})
+            continue
+        m = TOP.match(line)
+        if m:
+            name = f'{m.group(2)}:{m.group(3)}'
+            if cur is None or cur['name'] != name:
+                cur = dict(name=name, plan=None, subtests=[], messages=[],
+                           metrics={}, swapped={})
+            cur['verdict'] = m.group(1)
+            cur['directive'] = (m.group(4) or '').strip()
+            close_test(cur)
+            r['sections'][sec]['tests'].append(cur)
+            cur = None
+            continue
+        if cur is None:
+            continue
+        m = PLAN.match(line)
+        if m:
+            cur['plan'] = int(m.group(1))
+            continue
+        m = MSG.match(line)
+        if m:
+            text = m.group(1)
+            cur['messages'].append(text)
+            mm = METRIC.match(text)
+            if mm:
+                if mm.group(1) in cur['metrics']:
+                    r['errors'].append(f'{cur["name"]}: two metric lines for "{mm.group(1)}"')
+                cur['metrics'][mm.group(1)] = dict(
+                    rounds=int(mm.group(2)), page_rounds=int(mm.group(3)),
+                    lost=int(mm.group(4)) + int(mm.group(5) or 0),
+                    seconds=float(mm.group(6)) if mm.group(6) else None)
+            ms = SWAPPED.match(text)
+            if ms:
+                cur['swapped'][ms.group(1)] = (int(ms.group(2)), int(ms.group(3)))
+            continue
+        m = SUB.match(line)
+        if m:
+            name, reason = m.group(2).strip(), (m.group(4) or '').strip()
+            if not name and m.group(3):
+                # 6.1's ksft_test_result_skip(): "ok N # SKIP description"
+                name, reason = reason, ''
+            cur['subtests'].append(dict(name=name, verdict=m.group(1),
+                                        directive=m.group(3) or '', reason=reason,
+                                        metric=None, swapped=None))
+            continue
+        if line.startswith('# ') and STUB in line:
+            cur['messages'].append(line[2:])
+    if sec is not None:
+        r['errors'].append(f'section {sec} never ended (the file is truncated)')
+    return r
+
+
+def find_subtest(r, test, sub):
+    for name in r['sections']:
+        for t in r['sections'][name]['tests']:
+            if t['name'] == test:
+                for s in t['subtests']:
+                    if s['name'] == sub:
+                        return s
+    return None
+
+
+def main(argv):
+    if len(argv) == 2 and argv[0] == 'scan':
+        with open(argv[1], errors='replace') as f:
+            hits = [f'{n}:{clean(x)}' for n, x in enumerate(f, 1) if REPORT.search(x)]
+        print('\n'.join(hits[:40]))
+        return 1 if hits else 0
+    if len(argv) == 4 and argv[0] == 'metric':
+        s = find_subtest(parse(argv[1]), argv[2], argv[3])
+        if not s or not s['metric']:
+            return 1
+        mt = s['metric']
+        print(s['verdict'].replace(' ', '_'), mt['rounds'], mt['page_rounds'],
+              mt['lost'], mt['seconds'])
+        return 0
+    if len(argv) == 2 and argv[0] == 'summary':
+        r = parse(argv[1])
+        for name, sec in r['sections'].items():
+            for t in sec['tests']:
+                for s in t['subtests']:
+                    if s['metric']:
+                        mt = s['metric']
+                        print(f'{name}: {t["name"]}: {s["name"]}: {s["verdict"]}, rounds '
+                              f'{mt["rounds"]} page-rounds {mt["page_rounds"]} lost {mt["lost"]}')
+        for t, w in r['windows'].items():
+            print(f'race windows opened by {t}: {w}')
+        for t, (dt, lim) in r['took'].items():
+            if dt * 2 > lim:
+                print(f'note: {t} took {dt} s of its {lim} s limit')
+        return 0
+    sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
