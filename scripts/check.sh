@@ -69,6 +69,28 @@ for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/upstream/[0-9]*.patch "$ROOT"/test
 	fi
 done
 
+# Stable tooling reads Fixes: and Cc: stable only as trailers, and git
+# history never sees this harness: every patch whose message names a fix
+# must carry both as parsed trailers (git interpret-trailers --parse), and
+# no message may cite a path of this harness that the kernel lacks.
+for p in "$PATCHDIR"/[0-9]*.patch; do
+	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+	git mailinfo "$LOGS/msg" "$LOGS/msg.diff" <"$p" >/dev/null
+	msg=$(cat "$LOGS/msg")
+	trailers=$(git interpret-trailers --parse <<<"$msg")
+	why=""
+	if grep -q -i -E '^(Fixes|Cc: *stable)' <<<"$msg" &&
+		! { grep -q '^Fixes: [0-9a-f]\{12\} ("' <<<"$trailers" &&
+		    grep -q '^Cc: stable@vger.kernel.org' <<<"$trailers"; }; then
+		why="Fixes:/Cc: stable are not both parsed trailers"
+	fi
+	while read -r tok; do
+		if [ -e "$ROOT/$tok" ] && [ ! -e "$KTREE/$tok" ]; then why+="${why:+; }cites harness path $tok"; fi
+	done < <(grep -o -E '[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+' <<<"$msg" | sort -u)
+	if [ -z "$why" ]; then tap ok "trailers and citations: ${p#"$ROOT"/}"
+	else tap fail "trailers and citations: ${p#"$ROOT"/}" "$why"; fi
+done
+
 # The three kernels: base and the negative control first, then the series.
 b=${BASE_VARIANT:-base}
 n=${NOLOCK_VARIANT:-series-nolock-debug}

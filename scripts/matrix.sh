@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compile matrix for the files the series touches: for each config
-# (default, mte-off: ARM64_MTE=n, kvm-off: KVM=n, lockdep: PROVE_LOCKING...)
+# (default, mte-off: ARM64_MTE=n, kvm-off: KVM=n, lockdep: PROVE_LOCKING...,
+# pages-16k and pages-64k: the page sizes distributions ship; a frame over
+# -Wframe-larger-than counts as a warning like any other)
 # build with W=1 C=1 (sparse) on base and on the series in one build dir,
 # and compare the warnings in touched files; then build every kernel patch
 # of the series on its own (bisectability).
@@ -28,8 +30,9 @@ full=0
 [ "${1:-}" = FULL=1 ] && full=1
 # touched objects and the option that builds each
 declare -A needs=([arch/arm64/kernel/mte.o]=mte [arch/arm64/mm/mteswap.o]=mte
-		  [arch/arm64/kvm/mmu.o]=kvm [arch/arm64/kvm/guest.o]=kvm)
-for cfg in default mte-off kvm-off lockdep; do
+		  [arch/arm64/kvm/mmu.o]=kvm [arch/arm64/kvm/guest.o]=kvm
+		  [arch/arm64/mm/hugetlbpage.o]=hugetlb [mm/hugetlb.o]=hugetlb)
+for cfg in default mte-off kvm-off lockdep pages-16k pages-64k; do
 	declare -A n=()
 	if [ "$full" = 1 ]; then
 		targets="arch/arm64/kernel/ arch/arm64/mm/ arch/arm64/kvm/"

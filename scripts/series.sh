@@ -22,21 +22,36 @@ cover=$ROOT/docs/cover-letter.txt
 [ "$BASE" = 6.1 ] || cover=$ROOT/docs/cover-letter-upstream.txt
 desc=$(cat "$cover")
 git -C "$KTREE" config "branch.$br.description" "$desc"
-diff=$(mktemp)
-git -C "$KTREE" diff "base..$br" >"$diff"
-recips=()
-while IFS= read -r r; do
-	# 6.1's MAINTAINERS still names kvmarm's old list, which is dead
-	case "$r" in ''|*@lists.cs.columbia.edu*) continue ;; esac
-	recips+=("--cc=$r")
-done < <(cd "$KTREE" && ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$diff" 2>/dev/null)
-rm -f "$diff"
-
+# recipients: scripts/get_maintainer.pl on a diff or patch file, one per line;
+# 6.1's MAINTAINERS still names kvmarm's old list, which is dead
+recipients() {
+	(cd "$KTREE" && ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$1" 2>/dev/null) |
+		grep -v -e '^$' -e '@lists.cs.columbia.edu' || true
+}
 mkdir -p "$PATCHDIR"
 rm -f "$PATCHDIR"/*.patch
 git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject \
-	--base=base --zero-commit --no-signature "${recips[@]}" \
-	-o "$PATCHDIR" "base..$br"
+	--base=base --zero-commit --no-signature -o "$PATCHDIR" "base..$br"
+# Recipients per patch: each patch Cc's the maintainers and lists of the
+# files it touches, the cover letter all of them.
+diff=$(mktemp)
+git -C "$KTREE" diff "base..$br" >"$diff"
+ncc=0
+for p in "$PATCHDIR"/[0-9]*.patch; do
+	if [ "${p##*/}" = 0000-cover-letter.patch ]; then mapfile -t cc < <(recipients "$diff")
+	else mapfile -t cc < <(recipients "$p"); fi
+	[ "${#cc[@]}" = 0 ] && continue
+	ncc=$((ncc + ${#cc[@]}))
+	python3 - "$p" "${cc[@]}" <<-'PY'
+	import sys
+	path, cc = sys.argv[1], sys.argv[2:]
+	text = open(path).read()
+	head, sep, body = text.partition('\n\n')
+	head += '\nCc: ' + ',\n    '.join(cc)
+	open(path, 'w').write(head + sep + body)
+	PY
+done
+rm -f "$diff"
 {
 	echo "# Apply in this order with 'git am' on Debian linux-source-$BASE (tag 'base')."
 	echo "# Regenerate with 'make series'; the cover letter is not a patch."
@@ -44,4 +59,4 @@ git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject 
 		case "${p##*/}" in 0000-cover-letter.patch) ;; *) echo "${p##*/}" ;; esac
 	done
 } >"$PATCHDIR/series"
-log "exported $n patches from $br to ${PATCHDIR#"$ROOT"/}/ (+ cover letter, ${#recips[@]} recipients)"
+log "exported $n patches from $br to ${PATCHDIR#"$ROOT"/}/ (+ cover letter; $ncc Cc lines, per patch)"

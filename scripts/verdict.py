@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402  (the one parser)
 from results import status, exit_code, failure_mode  # noqa: E402
 
-EXPECTS = ('pass', 'detect', 'skip', 'env', 'any')
+EXPECTS = ('pass', 'detect', 'fail', 'skip', 'env', 'any')
 OPTIONS = ('page-rounds', 'swapped', 'reason', 'retry')
 AMPLIFIER = ('on', 'off', 'any')
 
@@ -153,6 +153,14 @@ def judge(rule, item, test, ref_modes, no_base):
                            f'{top["directive"] or top["verdict"]}, not exit=1: a ' \
                            'crash or a timeout is not a detection'
         return 'ok', f'race detected: lost {mt["lost"]} tags in {mt["page_rounds"]} page-rounds'
+    if expect == 'fail':
+        top = test if test is not None else item
+        if st != 'fail':
+            return 'fail', f'expected to fail on this kernel (the bug is present), got {got}'
+        if top['verdict'] != 'not ok' or exit_code(top['directive']) != 1:
+            return 'fail', f'failed, but the test ended {top["directive"] or top["verdict"]}, ' \
+                           'not exit=1: a crash is not the expected failure'
+        return 'ok', f'fails as expected: {item.get("reason") or "not ok"}'
     if expect == 'env':
         if st != 'fail':
             return ('skip', 'skipped') if st == 'skip' else ('ok', got)
@@ -354,8 +362,8 @@ def evaluate(args):
                         and len(t['subtests']) != t['plan']):
                     res = 'fail'
                     why += f'; planned {t["plan"]} subtests, {len(t["subtests"])} reported'
-                if t['name'] in r['took']:
-                    dt, lim = r['took'][t['name']]
+                if t['name'].split(':')[1] in r['took']:
+                    dt, lim = r['took'][t['name'].split(':')[1]]
                     why += f'; {dt} s of its {lim} s limit'
                 rec(res, tname, why, role, variant, test=t['name'], subtest='-',
                     section=sec_name, status=st, directive=d)
@@ -411,7 +419,10 @@ def evaluate(args):
                 rec('ok', f'{pre}race window amplifier', f'{amp} (role {role}: {want})',
                     role, variant)
             if want == 'on' and amp == 'on':
+                # every race test (a test with a metric line) opens windows
                 for t in secs['race']['tests']:
+                    if not any(s['metric'] for s in t['subtests']):
+                        continue
                     w = r['windows'].get(t['name'])
                     rec('ok' if (w or 0) >= args.min_windows else 'fail',
                         f'{pre}{t["name"]}: race windows >= {args.min_windows}',

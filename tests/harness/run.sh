@@ -29,6 +29,8 @@ K3='KVM_ARM_MTE_COPY_TAGS write vs first touch'
 K4='KVM_ARM_MTE_COPY_TAGS bad arguments keep their errors'
 K5='shared VMA that cannot hold tags gets -EINVAL (got -1, Invalid argument)'
 K6='private VMA that cannot hold tags is still accepted (got 0, Success)'
+Z1='stage 2 read of a never-written page leaves the zero page unflagged'
+Z2='a private hugetlb page reused by a second MTE VM starts with zero tags'
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
@@ -66,6 +68,11 @@ stage2() {
 	printf '# ok 4 %s\n# ok 5 %s\n# ok 6 %s\n' "$K4" "$K5" "$K6"
 	printf '%s 1 selftests: kvm: mte_shared_memslot%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
+# tag_init V: mte_tag_init, both subtests V (ok | not ok)
+tag_init() {
+	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..2\n# %s 1 %s\n# %s 2 %s\n' "$1" "$Z1" "$1" "$Z2"
+	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
+}
 base_skip() {
 	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..6\n'
 	printf '# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused (EINVAL)\n'
@@ -79,14 +86,14 @@ win() { printf 'harness: race windows arm64:check_tag_init_race %s\nharness: rac
 
 good_base() {
 	up absent
-	{ stage1 "not ok" 3 ok 0 ok; base_skip; } | sec race
+	{ stage1 "not ok" 3 ok 0 ok; base_skip; tag_init "not ok"; } | sec race
 	{ envs "not ok" exit=254; } | sec env
 	done_ base base-race-env
 }
 good_series() {
 	up 'on: 3000us'
-	{ other arm64:check_prctl ok; envs "not ok" exit=254; } | sec all
-	{ stage1 ok 0 ok 0 ok; win 40 40 | head -n 1; stage2 ok 0 ok 0; win 40 40 | tail -n 1; } | sec race
+	{ other arm64:check_prctl ok; envs "not ok" exit=254; tag_init ok; } | sec all
+	{ stage1 ok 0 ok 0 ok; win 40 40 | head -n 1; stage2 ok 0 ok 0; win 40 40 | tail -n 1; tag_init ok; } | sec race
 	done_ series-debug series-debug-check
 }
 # the nolock file's windows lines sit between its two tests' runs
@@ -95,10 +102,12 @@ good_nolock() {
 	printf 'harness: TAP begin race\nTAP version 13\n1..1\n'; stage1 "not ok" 5 "not ok" 2 ok
 	printf 'harness: race windows arm64:check_tag_init_race 40\nTAP version 13\n1..1\n'
 	stage2 "not ok" 4 "not ok" 7
-	printf 'harness: race windows kvm:mte_shared_memslot 40\nharness: TAP end race\n'
+	printf 'harness: race windows kvm:mte_shared_memslot 40\nTAP version 13\n1..1\n'
+	tag_init ok
+	printf 'harness: race windows kvm:mte_tag_init 0\nharness: TAP end race\n'
 	done_ series-nolock-debug series-nolock-debug-race
 }
-printf 'arm64:check_prctl\n' >"$tmp/check-list"
+printf 'arm64:check_prctl\nkvm:mte_tag_init\n' >"$tmp/check-list"
 for t in $ENV_TESTS; do echo "$t"; done >>"$tmp/check-list"
 mkdir "$tmp/good"
 good_base >"$tmp/good/base.log"; good_nolock >"$tmp/good/nolock.log"; good_series >"$tmp/good/series.log"
@@ -237,8 +246,14 @@ case_ "hole 12: base's KVM SKIP for a missing capability fails" fail "expected r
 	"s/^# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused \\(EINVAL\\)/# ok 1 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_ARM_MTE)/"
 case_ "plans: a test that reports fewer subtests than it planned fails" fail "planned 3 subtests, 2" series \
 	"/^# # $E3: 200 of/,/^# ok 3 /d"
-case_ "plans: a section that reports fewer tests than planned fails" fail "planned 5 tests, 4" series \
+case_ "plans: a section that reports fewer tests than planned fails" fail "planned 6 tests, 5" series \
 	"/^# selftests: arm64: check_prctl/d; /^ok 1 selftests: arm64: check_prctl/d"
+case_ "fail: a base that passes the zero page test does not have the bug" fail "expected to fail" base \
+	"s/^# not ok 1 $Z1/# ok 1 $Z1/"
+case_ "fail: a base that crashes in mte_tag_init is not the expected failure" fail "not exit=1" base \
+	"s/^not ok 1 selftests: kvm: mte_tag_init # exit=1/not ok 1 selftests: kvm: mte_tag_init # exit=139/"
+case_ "fail: the series failing the hugetlb reuse test fails" fail "hugetlb page reused.*expected pass" series \
+	"0,/^# ok 2 $Z2/s//# not ok 2 $Z2/"
 case_ "exposure: a swap subtest that swapped too few pages fails" fail "pages swapped out, below" series \
 	"s/^(# # $E3:) 200 of 256/\\1 1 of 256/"
 
