@@ -4,7 +4,7 @@
 #            SMP=<vCPUs> MEM=<MiB> BOOT_TIMEOUT=<s>  QUICK=1 (bench)
 SHELL := /bin/bash
 VARIANT ?= series-debug
-export KERNEL_SRC SMP MEM BOOT_TIMEOUT
+export KERNEL_SRC KERNEL_IMAGE KERNEL_CONFIG SMP MEM BOOT_TIMEOUT
 
 .PHONY: variants help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 

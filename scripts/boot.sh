@@ -7,7 +7,9 @@
 #        APPEND (extra kernel command line), EL2 (1: virtualization=on, the
 #        kernel at EL2 with KVM; 0: the kernel at EL1, no KVM),
 #        QEMU_ARGS (extra QEMU options, split on blanks),
-#        INITRD (another initramfs).
+#        INITRD (another initramfs), KERNEL_IMAGE (a prebuilt arm64 Image)
+#        and KERNEL_CONFIG (its .config, checked for the options the tests
+#        need).
 # Inputs: work/v/VARIANT/build/arch/arm64/boot/Image, work/initramfs.cpio.gz
 # Output: work/logs/results-NAME.log, the results channel: what the tests
 #         print (TAP, harness lines, benchmark JSON), from a virtio-serial
@@ -28,7 +30,16 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 v=${1:?usage: boot.sh VARIANT TESTS [NAME]}
 tests=${2:?usage: boot.sh VARIANT TESTS [NAME]}
 name=${3:-$v-$tests}
-img=$(variant_build_dir "$v")/arch/arm64/boot/Image
+# KERNEL_IMAGE: boot a prebuilt arm64 Image instead of the variant's build
+# (KERNEL_CONFIG: its .config, checked for what the tests need)
+img=${KERNEL_IMAGE:-$(variant_build_dir "$v")/arch/arm64/boot/Image}
+if [ -n "${KERNEL_CONFIG:-}" ]; then
+	[ -f "$KERNEL_CONFIG" ] || die "KERNEL_CONFIG=$KERNEL_CONFIG: no such file"
+	for opt in ARM64_MTE KVM BLK_DEV_INITRD DEVTMPFS TMPFS SHMEM TRANSPARENT_HUGEPAGE HUGETLBFS PROC_PAGE_MONITOR ZRAM VIRTIO_CONSOLE; do
+		grep -q "^CONFIG_$opt=[ym]" "$KERNEL_CONFIG" ||
+			printf 'WARNING: %s has no CONFIG_%s: the tests that need it will SKIP or fail\n' "$KERNEL_CONFIG" "$opt" >&2
+	done
+fi
 initrd=${INITRD:-$WORK/initramfs.cpio.gz}
 console=$LOGS/console-$name.log
 results=$(results_log "$name")
@@ -38,7 +49,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-2400}
 QEMU=${QEMU:-qemu-system-aarch64}
 
 need_tool "$QEMU"
-[ -f "$img" ] || die "missing kernel: $img (run scripts/build.sh $v)"
+[ -f "$img" ] || die "missing kernel: $img (run scripts/build.sh $v, or set KERNEL_IMAGE)"
 [ -f "$initrd" ] || die "missing initramfs: $initrd (run scripts/initramfs.sh)"
 QEMU_MIN=${QEMU_MIN:-10.0}
 qv=$("$QEMU" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')
@@ -89,7 +100,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ] || ! grep -q 'harness: guest done' "$conso
 	status=hung
 fi
 {
-	printf '%s\n' "$reports" | sed -n 's/^/harness: boot report: /p'
+	[ -z "$reports" ] || printf '%s\n' "$reports" | sed 's/^/harness: boot report: /'
 	echo "harness: boot run=$RUN_ID variant=$v name=$name status=$status qemu_rc=$rc seconds=$(($(date +%s) - t))"
 } >>"$results"
 if [ "$status" = report ]; then

@@ -48,7 +48,18 @@ prepare_or_fail() {
 log "== stage: kernel tree, series, selftests, initramfs"
 prepare_or_fail
 npatches=$(grep -cv -e '^#' -e '^$' "$ROOT/patches/series")
-tap ok "series applies to base ($npatches patches)"
+tap ok "series applies to base with git am ($npatches patches)"
+# The same files as a quilt series (patches/series is one) on the unpacked
+# tarball, as a Debian kernel package carries patches in debian/patches.
+qdir=$WORK/quilt
+rm -rf "$qdir" && mkdir -p "$qdir"
+if tar -C "$qdir" -xf "${TARBALL:-/usr/src/linux-source-$BASE.tar.xz}" &&
+	(cd "$qdir"/linux-source-* && QUILT_PATCHES=$ROOT/patches quilt push -a -q) >"$LOGS/quilt.log" 2>&1; then
+	tap ok "quilt push -a on the unpacked linux-source-$BASE tarball: $(grep -c '^Applying patch' "$LOGS/quilt.log") patches"
+else
+	tap fail "quilt push -a on the unpacked tarball (log: $LOGS/quilt.log)"; tail -n 5 "$LOGS/quilt.log"
+fi
+rm -rf "$qdir"
 KTREE=${KERNEL_SRC:-$WORK/linux}
 for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/upstream/[0-9]*.patch "$ROOT"/tests/*.patch; do
 	[ -e "$p" ] || continue

@@ -12,7 +12,7 @@ QEMU_MIN=${QEMU_MIN:-10.0}
 BPO=/etc/apt/sources.list.d/bookworm-backports.sources
 PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "linux-source-$BASE" flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
-      xz-utils git make python3 python3-ply python3-git rsync)
+      xz-utils git make python3 python3-ply python3-git rsync quilt)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then

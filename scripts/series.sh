@@ -20,7 +20,11 @@ n=$(git -C "$KTREE" rev-list --count "base..$br")
 # wall-clock runs whose intervals cannot carry a claim (README).
 cover=$ROOT/docs/cover-letter.txt
 [ "$BASE" = 6.1 ] || cover=$ROOT/docs/cover-letter-upstream.txt
-desc=$(cat "$cover")
+# The base, named so that it resolves outside this machine: the Debian
+# package and the kernel version (the base commit is a local one)
+pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$BASE" 2>/dev/null || echo unknown)
+desc=$(cat "$cover"; printf '\nBase: Debian linux-source-%s %s (Linux %s), unmodified.\n' \
+	"$BASE" "$pkgver" "$(make -s -C "$KTREE" kernelversion)")
 git -C "$KTREE" config "branch.$br.description" "$desc"
 # recipients: scripts/get_maintainer.pl on a diff or patch file, one per line;
 # 6.1's MAINTAINERS still names kvmarm's old list, which is dead
@@ -31,7 +35,7 @@ recipients() {
 mkdir -p "$PATCHDIR"
 rm -f "$PATCHDIR"/*.patch
 git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject \
-	--base=base --zero-commit --no-signature -o "$PATCHDIR" "base..$br"
+	--zero-commit --no-signature -o "$PATCHDIR" "base..$br"
 # Recipients per patch: each patch Cc's the maintainers and lists of the
 # files it touches, the cover letter all of them.
 diff=$(mktemp)

@@ -17,6 +17,10 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 	if [ ! -f "$KTREE/Makefile" ] || ! git -C "$KTREE" rev-parse HEAD >/dev/null 2>&1; then
 		die "KERNEL_SRC=$KTREE is not a kernel git tree"
 	fi
+	# the harness checks out branches with -f: refuse to throw work away
+	if [ -n "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ]; then
+		die "KERNEL_SRC=$KTREE has uncommitted changes: commit or stash them first (git -C $KTREE status)"
+	fi
 	git -C "$KTREE" rev-parse -q --verify refs/tags/base >/dev/null ||
 		git -C "$KTREE" tag base HEAD
 elif ! git -C "$KTREE" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then

@@ -271,6 +271,16 @@ for d in "$root"/tests/harness/fixtures/*/; do
 		"0,/^(# # $K2: .*) lost 0/s//\\1 lost 1/"
 	real "the series cut short fails" fail "planned|missing|never ended|guest done" series \
 		"/^# selftests: kvm: mte_shared_memslot/,\$d"
+	# a plain run_kselftest.sh log, as from a board: the series' race
+	# section without the harness's lines (docs/HARDWARE.md)
+	n=$((n + 1))
+	sed -n '/^harness: TAP begin race/,/^harness: TAP end race/p' "$d/series.log" | grep -v '^harness: ' >"$tmp/board.log"
+	judge --plain --no-base board=board:"$tmp/board.log" || true
+	[ "$rc" = 0 ]; report "real $k: a plain kselftest log (the race section, no harness lines) passes as a board" $?
+	n=$((n + 1))
+	sed -E -i "0,/^(# # $E1: .*) lost 0/s//\\1 lost 2/" "$tmp/board.log"
+	judge --plain --no-base board=board:"$tmp/board.log" || true
+	[ "$rc" = 1 ]; report "real $k: a plain kselftest log with a lost tag fails" $?
 done
 
 # --- the variant table (tests/variants, scripts/variant.sh): every row
