@@ -233,6 +233,10 @@ case_ "hole 9: an amplified base is not natural detection" fail "amplifier" base
 case_ "hole 9: results files of two runs are refused" fail "different runs" nolock "s/ run=R1 / run=R0 /"
 case_ "hole 9: a stale file (not this run's id) is refused, naming it" fail "stale.*series.log" - "" --run-id R2
 case_ "hole 9: a file of another variant is refused" fail "boot of 'series'" series "s/ variant=series-debug / variant=series /"
+case_ "hole 10: a detecting race test needs one window of its own, not five" pass "" nolock \
+	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 3/"
+case_ "hole 10: a detecting race test that opened no window fails" fail "mte_shared_memslot: race windows >= 1" nolock \
+	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 0/"
 case_ "hole 10: one race test that opened no window fails" fail "mte_shared_memslot: race windows" series \
 	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 0/; s/^harness: race windows arm64:check_tag_init_race 40/harness: race windows arm64:check_tag_init_race 80/"
 case_ "hole 11: a kernel report in the boot's status fails make verdict" fail "boot.*WARNING" series \
