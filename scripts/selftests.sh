@@ -25,6 +25,12 @@ if [ ! -e "$src/.git" ]; then
 	git -C "$KTREE" worktree add -q --detach "$src" series
 fi
 git -C "$src" checkout -q -f --detach series
+# Test only: the race sides' task names that the amplifier of the debug
+# kernels steers by (tests/race-hooks.patch); the submitted selftests do
+# not carry them.  The 6.12 selftests (upstream/) never had them.
+if [ "$BASE" = 6.1 ] && ! git -C "$src" apply "$ROOT/tests/race-hooks.patch" 2>>"$LOGS/selftests-hooks.log"; then
+	die "tests/race-hooks.patch does not apply to the series' selftests (log: $LOGS/selftests-hooks.log)"
+fi
 
 mk=(make -C "$src/tools/testing/selftests" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
     "CC=aarch64-linux-gnu-gcc -static" O="$O" TARGETS="arm64 kvm" ARM64_SUBTARGETS=mte)
