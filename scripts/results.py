@@ -85,8 +85,10 @@ def failure_mode(test):
     return f'exit={exit_code(d)}' if exit_code(d) is not None else 'not ok'
 
 
-def parse(path):
-    """One results file as a dict; see docs/RESULTS-FORMAT.md.
+def parse(path, wrap=None):
+    """One results file as a dict; see docs/RESULTS-FORMAT.md.  With
+    wrap=NAME and no section in the file, the whole file is read as section
+    NAME (a plain run_kselftest.sh log).
 
     Keys: path, boot (dict of the host's 'harness: boot' fields, or None),
     reports (kernel-report lines the host copied), cpus, kernel, amplifier
@@ -102,6 +104,8 @@ def parse(path):
              windows={}, took={}, errors=[])
     with open(path, errors='replace') as f:
         lines = [clean(x) for x in f]
+    if wrap and not any(SECTION.match(x) for x in lines):
+        lines = [f'harness: TAP begin {wrap}'] + lines + [f'harness: TAP end {wrap}']
     sec, cur = None, None
 
     def close_test(t):

@@ -185,21 +185,6 @@ def parse_specs(specs):
     return runs
 
 
-def plain_to_results(path):
-    """A plain run_kselftest.sh log (a board, no harness): one section."""
-    r = results.parse(path)
-    if r['sections']:
-        return r
-    tmp = path + '.section'
-    with open(path, errors='replace') as f, open(tmp, 'w') as o:
-        o.write('harness: TAP begin all\n')
-        o.write(f.read())
-        o.write('\nharness: TAP end all\n')
-    r = results.parse(tmp)
-    os.unlink(tmp)
-    return r
-
-
 def evaluate(args):
     rules, roles = load_expectations(args.expectations)
     runs = parse_specs(args.specs)
@@ -219,7 +204,7 @@ def evaluate(args):
             rec('fail', f'{variant}: results file', f'missing: {path}', role, variant)
             continue
         parsed.append((role, variant, path,
-                       plain_to_results(path) if args.plain else results.parse(path)))
+                       results.parse(path, wrap='all' if args.plain else None)))
     if not parsed and not out:
         rec('fail', 'results', 'no results file given', '-', '-')
 
