@@ -21,7 +21,7 @@
 #         either way the boot's status line ('harness: boot run=ID ...',
 #         docs/RESULTS-FORMAT.md) ends the results file.
 # RUN_ID: the run this boot belongs to (scripts/lib.sh; make check sets one
-#         for its three boots, and scripts/verdict.py refuses mixed runs).
+#         for its boots, and scripts/verdict.py refuses mixed runs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh

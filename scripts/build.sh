@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Build one kernel variant out of tree, incrementally, through ccache.
-# Usage: scripts/build.sh VARIANT   (env: TARGETS, default Image; KBUILD_EXTRA)
+# Usage: scripts/build.sh VARIANT   (env: TARGETS, default Image; KBUILD_EXTRA;
+#        BASECONFIG: a whole .config, or .config.xz, to start from instead
+#        of tinyconfig + configs/base.config, as scripts/matrix.sh does with
+#        Debian's own arm64 config)
 # The variants, their sources, test-only patches and config fragments are
 # in tests/variants ('make variants').  VARIANT_SPEC="SOURCE PATCHES CONFIGS"
 # builds a variant that is not in the table, VARIANT_TREE=T in worktree
@@ -36,10 +39,22 @@ need_tool ccache
 variant_checkout "$v" "$src"
 KTREE=$src
 
-frags=("$ROOT/configs/base.config")
-# kernel-version differences stay in data: configs/$BASE.config, if any
-[ -f "$ROOT/configs/$BASE.config" ] && frags+=("$ROOT/configs/$BASE.config")
 mkdir -p "$O"
+frags=()
+start=tinyconfig
+if [ -n "${BASECONFIG:-}" ]; then
+	[ -f "$BASECONFIG" ] || die "BASECONFIG=$BASECONFIG: no such file"
+	start=${BASECONFIG##*/}
+	case "$BASECONFIG" in
+		*.xz) xz -dc "$BASECONFIG" ;;
+		*) cat "$BASECONFIG" ;;
+	esac >"$O/.baseconfig"
+	frags+=("$O/.baseconfig")
+else
+	frags+=("$ROOT/configs/base.config")
+	# kernel-version differences stay in data: configs/$BASE.config, if any
+	[ -f "$ROOT/configs/$BASE.config" ] && frags+=("$ROOT/configs/$BASE.config")
+fi
 if [ "$V_CONFIGS" != - ]; then
 	inline=$O/.variant.config
 	: >"$inline"
@@ -56,18 +71,29 @@ fi
 stamp=$O/.config-inputs
 want=$(cat "${frags[@]}" | sha1sum)
 if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	log "[$v] config: tinyconfig + ${frags[*]##*/}"
+	shown=("${frags[@]}")
+	[ -n "${BASECONFIG:-}" ] && shown=("${frags[@]:1}")
+	log "[$v] config: $start${shown[*]:+ + ${shown[*]##*/}}"
 	{
-		make -C "$KTREE" O="$O" tinyconfig
-		"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
+		if [ -n "${BASECONFIG:-}" ]; then
+			cp "$O/.baseconfig" "$O/.config"
+			[ ${#frags[@]} -gt 1 ] &&
+				"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]:1}"
+		else
+			make -C "$KTREE" O="$O" tinyconfig
+			"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
+		fi
 		make -C "$KTREE" O="$O" olddefconfig
 	} >"$LOGS/config-$v.log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v.log)"
 	# Every requested option must survive olddefconfig; a later fragment
-	# overrides an earlier one.
+	# overrides an earlier one.  A whole BASECONFIG is the starting point,
+	# not a request: olddefconfig may adjust it to this tree.
+	requested=("${frags[@]}")
+	[ -n "${BASECONFIG:-}" ] && requested=("${frags[@]:1}")
 	declare -A want_opt=()
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) want_opt[${line%%=*}]=${line#*=} ;; esac
-	done < <(cat "${frags[@]}")
+	done < <(cat /dev/null "${requested[@]}")
 	bad=0
 	for opt in "${!want_opt[@]}"; do
 		val=${want_opt[$opt]}

@@ -3,13 +3,16 @@
 #  1. host checks: shellcheck on every script, the evaluator's own tests
 #     (tests/harness/), checkpatch.pl --strict on every patch, the series
 #     applies to base;
-#  2. three boots under QEMU 10 (MTE, EL2/KVM), each of which must end with
+#  2. boots under QEMU 10 (MTE, EL2/KVM), each of which must end with
 #     a clean console (no WARN, BUG, lockdep report, OOM, RCU stall, hang):
 #       base                 unpatched, release config: no amplifier code
 #                            at all; the race tests, then the tests that
 #                            tests/expectations marks env
 #       series-nolock-debug  the race tests, amplifier on (negative control)
 #       series-debug         every selftest, then the race tests, amplifier on
+#     then the series on other kernel shapes, the race tests with the
+#     amplifier on ($SHAPE_VARIANTS, default series-16k-debug series-kasan:
+#     16K pages; KASAN_HW_TAGS with CONFIG_PREEMPT; '' for none),
 #     and one evaluator (scripts/verdict.py) judges every test and subtest
 #     of the three results channels (work/logs/results-*.log, a
 #     virtio-serial port; the consoles keep the kernel's messages) against
@@ -19,7 +22,8 @@
 #     nothing on the series;
 #  3. make bench QUICK=1;
 #  4. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
-#     under ARM64_MTE=n, KVM=n, PROVE_LOCKING; every kernel patch builds.
+#     under ARM64_MTE=n, KVM=n, PROVE_LOCKING, 16K and 64K pages and Debian's
+#     own arm64 config; every kernel patch builds.
 # Prints TAP and a final 'N passed, N failed, N skipped' line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,8 +110,10 @@ done
 b=${BASE_VARIANT:-base}
 n=${NOLOCK_VARIANT:-series-nolock-debug}
 v=${VARIANT:-series-debug}
-log "== stage: kernels $b $n $v"
-for k in "$b" "$n" "$v"; do prepare_or_fail "$k"; done
+# the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT)
+read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
+log "== stage: kernels $b $n $v ${shapes[*]}"
+for k in "$b" "$n" "$v" "${shapes[@]}"; do prepare_or_fail "$k"; done
 
 boot() { # VARIANT TESTS NAME [APPEND]
 	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
@@ -122,13 +128,20 @@ log "== stage: boot $n (race tests, amplifier on)"
 boot "$n" race "$n-race"
 log "== stage: boot $v (every selftest, then the race tests, amplifier on)"
 boot "$v" check "$v-check"
+shape_runs=() shape_logs=()
+for k in "${shapes[@]}"; do
+	log "== stage: boot $k (kernel shape: the race tests, amplifier on)"
+	boot "$k" race "$k-race"
+	shape_runs+=("shape=$k:$(results_log "$k-race")") shape_logs+=("$k-race")
+done
 
 log "== stage: verdicts (scripts/verdict.py, tests/expectations)"
-judge_consoles --run-id "$RUN_ID" \
-	"base=$b:$(results_log "$b-race-env")" \
-	"nolock=$n:$(results_log "$n-race")" \
-	"series=$v:$(results_log "$v-check")"
-for c in "$b-race-env" "$n-race" "$v-check"; do
+runs=("base=$b:$(results_log "$b-race-env")" "nolock=$n:$(results_log "$n-race")"
+	"series=$v:$(results_log "$v-check")" "${shape_runs[@]}")
+# make verdict re-judges exactly these (scripts/verdict.sh)
+printf '%s\n' "${runs[@]}" >"$LOGS/check.runs"
+judge_consoles --run-id "$RUN_ID" "${runs[@]}"
+for c in "$b-race-env" "$n-race" "$v-check" "${shape_logs[@]}"; do
 	console_summary "$(results_log "$c")" | sed "s/^/$c: /"
 done
 
@@ -137,7 +150,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	if "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
-log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep; bisectability)"
+log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep, 16K/64K, debian; bisectability)"
 while IFS= read -r line; do
 	case "$line" in
 		"ok "*) tap ok "matrix: ${line#ok * - }" ;;

@@ -13,6 +13,8 @@ BPO=/etc/apt/sources.list.d/bookworm-backports.sources
 PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "linux-source-$BASE" flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
       xz-utils git make python3 python3-ply python3-git rsync quilt)
+# Debian's own arm64 kernel config, for the compile matrix (scripts/matrix.sh)
+PKGS+=("linux-config-$BASE:arm64")
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then

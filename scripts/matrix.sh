@@ -2,7 +2,8 @@
 # Compile matrix for the files the series touches: for each config
 # (default, mte-off: ARM64_MTE=n, kvm-off: KVM=n, lockdep: PROVE_LOCKING...,
 # pages-16k and pages-64k: the page sizes distributions ship; a frame over
-# -Wframe-larger-than counts as a warning like any other)
+# -Wframe-larger-than counts as a warning like any other; debian: Debian's
+# own arm64 config, linux-config-$BASE)
 # build with W=1 C=1 (sparse) on base and on the series in one build dir,
 # and compare the warnings in touched files; then build every kernel patch
 # of the series on its own (bisectability).
@@ -32,8 +33,16 @@ full=0
 declare -A needs=([arch/arm64/kernel/mte.o]=mte [arch/arm64/mm/mteswap.o]=mte
 		  [arch/arm64/kvm/mmu.o]=kvm [arch/arm64/kvm/guest.o]=kvm
 		  [arch/arm64/mm/hugetlbpage.o]=hugetlb [mm/hugetlb.o]=hugetlb)
-for cfg in default mte-off kvm-off lockdep pages-16k pages-64k; do
+# Debian's own arm64 config for this kernel (package linux-config-$BASE),
+# whole, instead of tinyconfig + fragments
+debian_config=/usr/src/linux-config-$BASE/config.arm64_none_arm64.xz
+for cfg in default mte-off kvm-off lockdep pages-16k pages-64k debian; do
 	declare -A n=()
+	frag=$cfg baseconfig=
+	if [ "$cfg" = debian ]; then
+		[ -f "$debian_config" ] || die "no $debian_config: install linux-config-$BASE:arm64 (make deps)"
+		frag=- baseconfig=$debian_config
+	fi
 	if [ "$full" = 1 ]; then
 		targets="arch/arm64/kernel/ arch/arm64/mm/ arch/arm64/kvm/"
 	else
@@ -48,7 +57,7 @@ for cfg in default mte-off kvm-off lockdep pages-16k pages-64k; do
 		# config, shared by the trees; the touched objects are removed
 		# first so that each build compiles (and sparse checks) them
 		for o in "${!needs[@]}"; do rm -f "$WORK/v/matrix/build-$cfg/$o"; done
-		if VARIANT_SPEC="$tree - $cfg" VARIANT_TREE=matrix VARIANT_BUILD=build-$cfg \
+		if VARIANT_SPEC="$tree - $frag" VARIANT_TREE=matrix VARIANT_BUILD=build-$cfg BASECONFIG=$baseconfig \
 			TARGETS="$targets" KBUILD_EXTRA="W=1 C=1" \
 			"$ROOT/scripts/build.sh" "$v" >"$LOGS/matrix-$v.out" 2>&1; then
 			res=ok
@@ -85,7 +94,34 @@ while read -r c subject; do
 		tap fail "builds on its own: $subject (log: $LOGS/bisect-$c.out)"; md+=("| $subject | FAILED |")
 	fi
 done < <(git -C "$KTREE" log --reverse --format='%h %s' base..series -- arch include mm kernel virt)
+# Kernel shapes: what make check boots (its records, work/results/*.json,
+# from the boots of its run) and, FULL=1, base with KASAN_HW_TAGS, which
+# builds only with tests/kasan-hw-tags.patch
 if [ "$full" = 1 ]; then
+	md+=("" "## Kernel shapes" ""
+		"Build: the variant's whole Image (tests/variants), warnings in its build log.  Boot: the records of the last \`make check\` in this workspace (work/results/VARIANT.json: run id, boot status, judged records)." ""
+		"| variant | shape | Image build warnings | boot (make check) | records ok / failed / skipped |" "| --- | --- | --- | --- | --- |")
+	for k in series-debug series-16k-debug series-kasan base-kasan; do
+		if "$ROOT/scripts/build.sh" "$k" >"$LOGS/matrix-shape-$k.out" 2>&1; then
+			w=$(grep -c 'warning:' "$LOGS/build-$k.log" || true)
+			tap ok "shape $k: Image builds ($w warnings)"
+		else
+			w=FAILED; tap fail "shape $k: Image builds (log: $LOGS/build-$k.log)"
+		fi
+		IFS=$'\t' read -r boot counts < <(python3 - "$WORK/results/$k.json" <<'PY'
+import json, sys
+try:
+    recs = json.load(open(sys.argv[1]))
+except OSError:
+    print('not booted by make check\t-'); sys.exit()
+b = next((r for r in recs if r.get('boot')), None)
+boot = f"{b['boot']['status']}, run {b['boot']['run']}" if b else 'no boot record'
+n = {k: sum(r['result'] == k for r in recs) for k in ('ok', 'fail', 'skip')}
+print(boot, f"{n['ok']} / {n['fail']} / {n['skip']}", sep='\t')
+PY
+)
+		md+=("| $k | $(awk -v k="$k" '$1 == k { $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }' "$ROOT/tests/variants") | $w | $boot | $counts |")
+	done
 	printf '%s\n' "${md[@]}" >"$ROOT/docs/MATRIX.md"
 fi
 [ "$TAP_FAIL" = 0 ]
