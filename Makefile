@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC KERNEL_IMAGE KERNEL_CONFIG SMP MEM BOOT_TIMEOUT
 
-.PHONY: variants help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
+.PHONY: compare variants help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
@@ -27,6 +27,8 @@ help:
 	@echo 'make detect [VARIANT=base] [N=20]   natural detection rate, amplifier off'
 	@echo 'make upstream  the upstream/ selftests on Debian linux-source-6.12 (mainline'
 	@echo '              fix) and on its negative control -> docs/UPSTREAM.md'
+	@echo 'make compare  the series against mainline'"'"'s fix ported to 6.1.192, from'
+	@echo '              the patches, the builds and make check'"'"'s records -> docs/COMPARISON.md'
 	@echo 'make deps | tree | selftests | initramfs | clean'
 
 deps:
@@ -40,6 +42,9 @@ selftests: tree
 
 initramfs: selftests
 	@scripts/initramfs.sh
+
+compare:
+	@python3 scripts/compare.py "$(CURDIR)" "$(CURDIR)/work" >docs/COMPARISON.md && echo 'wrote docs/COMPARISON.md'
 
 variants:
 	@awk '!/^#/ && NF >= 7 { printf "%-20s %-6s %-7s %-26s %s\n", $$1, $$2, $$3, $$4, $$5 }' tests/variants

@@ -177,33 +177,48 @@ def fastpath_md(raw):
     if not os.path.exists(f):
         return ["Fast path: not computed in this run."], None
     res = json.load(open(f))
+    port = any(x["name"] == "mainline-port" for x in res)
     out = ["## The tagged-page fast path, in instructions", "",
            "`scripts/fastpath.py` disassembles the release objects "
            "(`aarch64-linux-gnu-objdump`) and counts the shortest path from "
            "the function's entry to `ret` that passes the `dmb ishld` which "
-           "`page_mte_tagged()` issues only for a tagged page, calling nothing "
+           "`page_mte_tagged()` issues only for a tagged page (or, for "
+           "`mainline-port`, the load-acquire with which `try_page_mte_tagging()` "
+           "reads the flag), calling nothing "
            "that initialises tags or takes a lock (calls within the object, and "
-           "`mte_init_page_tags()` for the series' stage 2, are followed).", "",
-           "| function | base | series | series - base |", "| --- | --- | --- | --- |"]
+           "`mte_init_page_tags()` for the series' stage 2, are followed).  "
+           "`mainline-port`'s `sanitise_mte_tags()` is inlined into "
+           "`user_mem_abort()`, so it has no count of its own (-).", ""]
+    out += (["| function | base | series | series - base | mainline-port | mainline-port - base |",
+             "| --- | --- | --- | --- | --- | --- |"] if port else
+            ["| function | base | series | series - base |", "| --- | --- | --- | --- |"])
     diffs = {}
+
+    def get(name, func):
+        return next((x for x in res if x["name"] == name and x["func"] == func), None)
     for r in res:
         if r["name"] == "series":
-            b = next(x for x in res if x["name"] == "base" and x["func"] == r["func"])
+            b = get("base", r["func"])
             diffs[r["func"]] = r["insns"] - b["insns"]
-            out.append("| `%s` | %d | %d | %+d |" % (r["func"], b["insns"], r["insns"],
-                                                       r["insns"] - b["insns"]))
+            row = "| `%s` | %d | %d | %+d |" % (r["func"], b["insns"], r["insns"],
+                                                r["insns"] - b["insns"])
+            m = get("mainline-port", r["func"])
+            if port:
+                row += (" %d | %+d |" % (m["insns"], m["insns"] - b["insns"])) if m else " - | - |"
+            out.append(row)
     out += ["", "Where a count differs, the paths side by side (`diff` of the "
             "instruction lists, addresses dropped):", ""]
     for func in diffs:
-        if not diffs[func]:
-            continue
-        b = [p.split(": ", 1)[-1] for p in next(x for x in res if x["name"] == "base"
-                                                and x["func"] == func)["path"]]
-        s = [p.split(": ", 1)[-1] for p in next(x for x in res if x["name"] == "series"
-                                                and x["func"] == func)["path"]]
-        out += ["```", "--- base %s" % func, "+++ series %s" % func]
-        out += [x for x in difflib.unified_diff(b, s, n=0, lineterm="")][2:]
-        out += ["```", ""]
+        b = get("base", func)
+        for other in ("series", "mainline-port"):
+            o = get(other, func)
+            if o is None or o["insns"] == b["insns"]:
+                continue
+            bp = [p.split(": ", 1)[-1] for p in b["path"]]
+            op = [p.split(": ", 1)[-1] for p in o["path"]]
+            out += ["```", "--- base %s" % func, "+++ %s %s" % (other, func)]
+            out += [x for x in difflib.unified_diff(bp, op, n=0, lineterm="")][2:]
+            out += ["```", ""]
     return out, diffs
 
 

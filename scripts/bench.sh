@@ -13,7 +13,8 @@
 #   QUICK: (make check) two icount boots of base with small sizes; fails
 #          if any workload's instructions per page differ between them by
 #          more than ICOUNT_SPREAD_MAX percent (5); and the fast-path
-#          instruction diff of base vs series (scripts/fastpath.py).
+#          instruction diff of base vs series vs mainline-port
+#          (scripts/fastpath.py).
 #          Writes work/bench-quick/ only.
 # Env: SMP (wall-clock vCPUs, 2), REPS, ICOUNT_REPS, BENCH_SEED, MEM,
 #      BENCH_MODES ("icount wall": which modes to boot), BENCH_APPEND=1
@@ -130,16 +131,21 @@ measure() {
 }
 
 # The tagged-page fast path, base vs series, from the release objects.
+# mainline-port: mainline's fix ported to 6.1.192, the stable comparison
 fast_path() {
-	local b s
-	b=$(variant_build_dir base) s=$(variant_build_dir series)
+	local b s m
+	b=$(variant_build_dir base) s=$(variant_build_dir series) m=$(variant_build_dir mainline-port)
 	"$S/build.sh" base >/dev/null
 	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
+	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" mainline-port >/dev/null
 	python3 "$S/fastpath.py" --json "$raw/fastpath.json" \
 		"base=$b/arch/arm64/kernel/mte.o:mte_sync_tags" \
 		"series=$s/arch/arm64/kernel/mte.o:mte_sync_tags" \
+		"mainline-port=$m/arch/arm64/kernel/mte.o:mte_sync_tags" \
 		"base=$b/arch/arm64/kvm/mmu.o:sanitise_mte_tags" \
 		"series=$s/arch/arm64/kvm/mmu.o:sanitise_mte_tags,$s/arch/arm64/kernel/mte.o:mte_init_page_tags"
+	# (mainline-port's sanitise_mte_tags() returns void and is inlined into
+	# user_mem_abort(): there is no function of its own to count)
 }
 
 append=

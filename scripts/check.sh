@@ -12,7 +12,9 @@
 #       series-debug         every selftest, then the race tests, amplifier on
 #     then the series on other kernel shapes, the race tests with the
 #     amplifier on ($SHAPE_VARIANTS, default series-16k-debug series-kasan:
-#     16K pages; KASAN_HW_TAGS with CONFIG_PREEMPT; '' for none),
+#     16K pages; KASAN_HW_TAGS with CONFIG_PREEMPT; '' for none), and
+#     mainline's own fix ported to 6.1.192 with its negative control
+#     (mainline-port-debug, mainline-port-nolock-debug; PORT=0: not),
 #     and one evaluator (scripts/verdict.py) judges every test and subtest
 #     of the three results channels (work/logs/results-*.log, a
 #     virtio-serial port; the consoles keep the kernel's messages) against
@@ -74,6 +76,13 @@ for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/upstream/[0-9]*.patch "$ROOT"/test
 	# the cover letter).  Test-only patches (tests/) carry no sign-off.
 	ignore=UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES
 	case "$p" in */tests/*) ignore+=,MISSING_SIGN_OFF ;; esac
+	# tests/mainline-port.patch carries mainline's lines verbatim (the
+	# comparison must be mainline's fix, not our restyling of it): the
+	# IF_HAVE_PG_ARCH_X table of include/trace/events/mmflags.h, whose
+	# ',{...}' fragments checkpatch reads as bad spacing and unbracketed
+	# macros, and asm/mte.h's stubs without blank lines between them
+	case "$p" in */tests/mainline-port.patch)
+		ignore+=,SPACING,COMPLEX_MACRO,MACRO_ARG_PRECEDENCE,LINE_SPACING ;; esac
 	# Run from the kernel tree, as checkpatch expects.
 	# Debian's python3 first: the SPDX check needs python3-ply.
 	if out=$(cd "$KTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
@@ -112,8 +121,12 @@ n=${NOLOCK_VARIANT:-series-nolock-debug}
 v=${VARIANT:-series-debug}
 # the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT)
 read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
-log "== stage: kernels $b $n $v ${shapes[*]}"
-for k in "$b" "$n" "$v" "${shapes[@]}"; do prepare_or_fail "$k"; done
+# mainline's fix ported to 6.1.192 and its negative control (the stable
+# comparison); PORT=0 skips them
+ports=()
+[ "${PORT:-1}" = 0 ] || ports=(mainline-port-debug mainline-port-nolock-debug)
+log "== stage: kernels $b $n $v ${shapes[*]} ${ports[*]}"
+for k in "$b" "$n" "$v" "${shapes[@]}" "${ports[@]}"; do prepare_or_fail "$k"; done
 
 boot() { # VARIANT TESTS NAME [APPEND]
 	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
@@ -134,6 +147,15 @@ for k in "${shapes[@]}"; do
 	boot "$k" race "$k-race"
 	shape_runs+=("shape=$k:$(results_log "$k-race")") shape_logs+=("$k-race")
 done
+if [ ${#ports[@]} -gt 0 ]; then
+	log "== stage: boot ${ports[0]} (mainline's fix on 6.1.192: the race tests, amplifier on)"
+	boot "${ports[0]}" race "${ports[0]}-race"
+	log "== stage: boot ${ports[1]} (its negative control: the race tests, amplifier on)"
+	boot "${ports[1]}" race "${ports[1]}-race"
+	shape_runs+=("port=${ports[0]}:$(results_log "${ports[0]}-race")"
+		"port-nolock=${ports[1]}:$(results_log "${ports[1]}-race")")
+	shape_logs+=("${ports[0]}-race" "${ports[1]}-race")
+fi
 
 log "== stage: verdicts (scripts/verdict.py, tests/expectations)"
 runs=("base=$b:$(results_log "$b-race-env")" "nolock=$n:$(results_log "$n-race")"

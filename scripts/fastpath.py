@@ -4,6 +4,8 @@
 The fast path is the path a page whose PG_mte_tagged is already set takes
 through a function: from its entry to a 'ret', through the 'dmb ishld'
 that page_mte_tagged() issues only when it finds the flag set (smp_rmb()),
+or through the load-acquire with which mainline's try_page_mte_tagging()
+reads the flag (smp_cond_load_acquire()),
 and without a call to anything that initialises tags or takes a lock.  It
 is the shortest such path in the function's control flow graph (a loop over
 the pages of a mapping runs once: one order-0 page).  A call to a function
@@ -29,6 +31,9 @@ INSN = re.compile(r'^\s*([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$')
 RELOC = re.compile(r'^\s*([0-9a-f]+):\s+R_AARCH64_(\w+)\s+(\S+)')
 TARGET = re.compile(r'\b([0-9a-f]+) <')
 COND = ('cbz', 'cbnz', 'tbz', 'tbnz')
+# load-acquires: the ordering of mainline's try_page_mte_tagging(), which
+# waits for PG_mte_tagged with smp_cond_load_acquire() instead of smp_rmb()
+ACQUIRE = ('ldar', 'ldapr')
 
 
 def disasm(obj, func):
@@ -115,7 +120,7 @@ def fast_path(obj, func, follow, need_rmb=True, depth=0):
             return [(x, 1, [text], False) for x in (nxt, tgt) if x is not None]
         if nxt is None:
             return []
-        return [(nxt, 1, [text], mn == 'dmb' and ops == 'ishld')]
+        return [(nxt, 1, [text], (mn == 'dmb' and ops == 'ishld') or mn in ACQUIRE)]
 
     best = {(0, False): 0}
     heap = [(0, 0, 0, False, ())]

@@ -94,12 +94,12 @@ while read -r c subject; do
 		tap fail "builds on its own: $subject (log: $LOGS/bisect-$c.out)"; md+=("| $subject | FAILED |")
 	fi
 done < <(git -C "$KTREE" log --reverse --format='%h %s' base..series -- arch include mm kernel virt)
-# Kernel shapes: what make check boots (its records, work/results/*.json,
-# from the boots of its run) and, FULL=1, base with KASAN_HW_TAGS, which
+# Kernel shapes: what make check boots (its records, work/results/*.json or
+# RESULTS_DIR/*.json, from the boots of its run) and, FULL=1, base with KASAN_HW_TAGS, which
 # builds only with tests/kasan-hw-tags.patch
 if [ "$full" = 1 ]; then
 	md+=("" "## Kernel shapes" ""
-		"Build: the variant's whole Image (tests/variants), warnings in its build log.  Boot: the records of the last \`make check\` in this workspace (work/results/VARIANT.json: run id, boot status, judged records)." ""
+		"Build: the variant's whole Image (tests/variants), warnings in its build log.  Boot: the records of the last \`make check\` (work/results/VARIANT.json: run id, boot status, judged records)." ""
 		"| variant | shape | Image build warnings | boot (make check) | records ok / failed / skipped |" "| --- | --- | --- | --- | --- |")
 	for k in series-debug series-16k-debug series-kasan base-kasan; do
 		if "$ROOT/scripts/build.sh" "$k" >"$LOGS/matrix-shape-$k.out" 2>&1; then
@@ -108,7 +108,7 @@ if [ "$full" = 1 ]; then
 		else
 			w=FAILED; tap fail "shape $k: Image builds (log: $LOGS/build-$k.log)"
 		fi
-		IFS=$'\t' read -r boot counts < <(python3 - "$WORK/results/$k.json" <<'PY'
+		IFS=$'\t' read -r boot counts < <(python3 - "${RESULTS_DIR:-$WORK/results}/$k.json" <<'PY'
 import json, sys
 try:
     recs = json.load(open(sys.argv[1]))
