@@ -117,14 +117,31 @@ def main():
         t = [f'`{x}`' for x in NAMES if x in files]
         row.append(', '.join(t) if t else 'none')
     print(f'| page-flag, trace and procfs name files touched | {row[0]} | {row[1]} |')
-    def built(*names):
-        return next((n for n in names if os.path.isdir(os.path.join(WORK, 'v', n, 'build'))), names[0])
-    b, se, mp = built('base', 'base-debug'), built('series', 'series-debug'), \
-        built('mainline-port', 'mainline-port-debug')
+    def built(what, *names):
+        """The first of NAMES whose build has WHAT (a path in its build dir)."""
+        return next((n for n in names if os.path.exists(os.path.join(WORK, 'v', n, 'build', what))),
+                    names[0])
+    bounds = 'include/generated/bounds.h'
+    b, se, mp = built(bounds, 'base', 'base-debug'), built(bounds, 'series', 'series-debug'), \
+        built(bounds, 'mainline-port', 'mainline-port-debug')
+    sv = built('vmlinux', 'series', 'series-debug')
     print(f'| `NR_PAGEFLAGS` (include/generated/bounds.h) | {nr_pageflags(se)} (`{se}`; `{b}`: '
           f'{nr_pageflags(b)}) | {nr_pageflags(mp)} (`{mp}`) |')
-    print(f'| lock storage (`nm -S vmlinux`) | {symbol_bytes(se, ("mte_tag_locks",))} (`{se}`) '
+    print(f'| lock storage (`nm -S vmlinux`) | {symbol_bytes(sv, ("mte_tag_locks",))} (`{sv}`) '
           f'| one bit of each page\'s `page->flags` |')
+    fp = next((f for f in (os.path.join(WORK, 'bench-raw-full', 'fastpath.json'),
+                           os.path.join(WORK, 'bench-raw-quick', 'fastpath.json'))
+               if os.path.exists(f)), None)
+    if fp:
+        res = json.load(open(fp))
+        for func in ('mte_sync_tags', 'sanitise_mte_tags'):
+            n = {r['name']: r['insns'] for r in res if r['func'] == func}
+            if 'base' in n:
+                print(f'| tagged fast path of `{func}()`, instructions (scripts/fastpath.py; base '
+                      f'{n["base"]}) | {n.get("series", "-")} | '
+                      f'{n.get("mainline-port", "- (inlined into user_mem_abort())")} |')
+    else:
+        print('| tagged fast path (scripts/fastpath.py) | not computed: run make bench QUICK=1 | |')
     print()
     print('## When a page\'s flags are reset under the protocol\n')
     print('Not a measurement: what each protocol does by construction.  '
