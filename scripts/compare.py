@@ -165,7 +165,7 @@ def main():
             print(f'| | `{v}` | no records (work/results/{v}.json): run make check | | | |')
             continue
         for r in recs:
-            if r.get('test') not in ('arm64:check_tag_init_race', 'kvm:mte_shared_memslot') \
+            if r.get('test') not in ('arm64:check_tag_init_race', 'kvm:mte_shared_memslot', 'kvm:mte_tag_init') \
                     or r.get('subtest') in (None, '-') or r.get('section') != 'race':
                 continue
             m = r.get('metric') or {}
