@@ -40,8 +40,9 @@ variant_checkout "$v" "$src"
 KTREE=$src
 
 mkdir -p "$O"
-frags=()
-start=tinyconfig
+# frags: the fragments requested over the starting config, each option of
+# which must survive olddefconfig; a whole BASECONFIG is only the start
+frags=() start=tinyconfig whole=()
 if [ -n "${BASECONFIG:-}" ]; then
 	[ -f "$BASECONFIG" ] || die "BASECONFIG=$BASECONFIG: no such file"
 	start=${BASECONFIG##*/}
@@ -49,7 +50,7 @@ if [ -n "${BASECONFIG:-}" ]; then
 		*.xz) xz -dc "$BASECONFIG" ;;
 		*) cat "$BASECONFIG" ;;
 	esac >"$O/.baseconfig"
-	frags+=("$O/.baseconfig")
+	whole=("$O/.baseconfig")
 else
 	frags+=("$ROOT/configs/base.config")
 	# kernel-version differences stay in data: configs/$BASE.config, if any
@@ -69,31 +70,22 @@ if [ "$V_CONFIGS" != - ]; then
 fi
 
 stamp=$O/.config-inputs
-want=$(cat "${frags[@]}" | sha1sum)
+want=$(cat "${whole[@]}" "${frags[@]}" /dev/null | sha1sum)
 if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	shown=("${frags[@]}")
-	[ -n "${BASECONFIG:-}" ] && shown=("${frags[@]:1}")
-	log "[$v] config: $start${shown[*]:+ + ${shown[*]##*/}}"
+	log "[$v] config: $start${frags[*]:+ + ${frags[*]##*/}}"
 	{
-		if [ -n "${BASECONFIG:-}" ]; then
-			cp "$O/.baseconfig" "$O/.config"
-			[ ${#frags[@]} -gt 1 ] &&
-				"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]:1}"
-		else
-			make -C "$KTREE" O="$O" tinyconfig
+		if [ ${#whole[@]} -gt 0 ]; then cp "${whole[0]}" "$O/.config"
+		else make -C "$KTREE" O="$O" tinyconfig; fi
+		[ ${#frags[@]} -eq 0 ] ||
 			"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
-		fi
 		make -C "$KTREE" O="$O" olddefconfig
 	} >"$LOGS/config-$v.log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v.log)"
 	# Every requested option must survive olddefconfig; a later fragment
-	# overrides an earlier one.  A whole BASECONFIG is the starting point,
-	# not a request: olddefconfig may adjust it to this tree.
-	requested=("${frags[@]}")
-	[ -n "${BASECONFIG:-}" ] && requested=("${frags[@]:1}")
+	# overrides an earlier one.
 	declare -A want_opt=()
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) want_opt[${line%%=*}]=${line#*=} ;; esac
-	done < <(cat /dev/null "${requested[@]}")
+	done < <(cat /dev/null "${frags[@]}")
 	bad=0
 	for opt in "${!want_opt[@]}"; do
 		val=${want_opt[$opt]}
