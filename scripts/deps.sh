@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install what the project needs from Debian, idempotently.
-# Inputs: BASE (6.1 or 6.12: which linux-source).  Outputs: packages installed, work/busybox (static arm64).
+# Inputs: BASE (6.1 or 7.3: which linux-source).  Outputs: packages installed,
+# work/busybox (static arm64); BASE=7.3: work/7.3/pkg (linux-source-7.3 from
+# trixie-backports, fetched with a private source list: trixie never enters
+# this machine's apt sources, where its packages would outrank bookworm's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -10,11 +13,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # check faults and KVM_ARM_MTE_COPY_TAGS under nesting (README).
 QEMU_MIN=${QEMU_MIN:-10.0}
 BPO=/etc/apt/sources.list.d/bookworm-backports.sources
-PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "linux-source-$BASE" flex bison bc
+PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
       xz-utils git make python3 python3-ply python3-git rsync quilt)
-# Debian's own arm64 kernel config, for the compile matrix (scripts/matrix.sh)
-PKGS+=("linux-config-$BASE:arm64")
+# the stable base and Debian's own arm64 kernel config, for the compile
+# matrix (scripts/matrix.sh); bookworm has no 7.3 (fetched below)
+PKGS+=(linux-source-6.1 "linux-config-6.1:arm64")
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -80,5 +84,25 @@ fi
 for t in aarch64-linux-gnu-gcc qemu-system-aarch64 ccache flex bison bc cpio shellcheck gnuplot sparse; do
 	need_tool "$t"
 done
-[ -f "/usr/src/linux-source-$BASE.tar.xz" ] || die "missing file: /usr/src/linux-source-$BASE.tar.xz (package linux-source-$BASE)"
+# Mainline: Debian's linux-source-7.3 from trixie-backports, through a
+# private source list, state and cache under work/7.3/apt (apt-get
+# download; dpkg-deb -x).  Nothing is installed into the system.
+if [ "$BASE" = 7.3 ] && [ ! -f "$TARBALL" ]; then
+	A=$WORK/apt
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/dl"
+	echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main' >"$A/sources.list"
+	aopt=(-o "Dir::Etc::SourceList=$A/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	      -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache")
+	log "fetching linux-source-7.3 (trixie-backports, private apt source list $A/sources.list)"
+	apt-get "${aopt[@]}" -qq update >>"$LOGS/apt.log" 2>&1 ||
+		die "apt-get update of trixie-backports failed (see $LOGS/apt.log)"
+	rm -f "$A"/dl/*.deb
+	(cd "$A/dl" && apt-get "${aopt[@]}" -qq download linux-source-7.3 >>"$LOGS/apt.log" 2>&1) ||
+		die "missing package: linux-source-7.3 (apt-get download from trixie-backports failed, see $LOGS/apt.log)"
+	rm -rf "$WORK/pkg"
+	dpkg-deb -x "$A"/dl/linux-source-7.3_*_all.deb "$WORK/pkg"
+	dpkg-deb -f "$A"/dl/linux-source-7.3_*_all.deb Version >"$WORK/pkg/version"
+	rm -f "$A"/dl/*.deb
+fi
+[ -f "$TARBALL" ] || die "missing file: $TARBALL (package linux-source-$BASE)"
 log "dependencies present"

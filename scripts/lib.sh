@@ -2,14 +2,18 @@
 # shellcheck shell=bash
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # BASE picks the kernel the pipeline works on.  6.1 (default): Debian's
-# linux-source-6.1 and patches/ (the series).  6.12: Debian's
-# linux-source-6.12, mainline's own fix, and upstream/ (the selftests as a
-# mainline series); its tree, builds and results live in work/6.12/.
+# linux-source-6.1 (bookworm) and patches/ (the stable series).  7.3:
+# mainline, Debian's linux-source-7.3 from trixie-backports (fetched by
+# scripts/deps.sh into work/7.3/pkg with a private apt source list, never
+# added to the machine's sources) and upstream/ (the RFC); its tree, builds
+# and results live in work/7.3/.
 BASE=${BASE:-6.1}
 case "$BASE" in
-	6.1) WORK=${WORK:-$ROOT/work} PATCHDIR=$ROOT/patches ;;
-	6.12) WORK=${WORK:-$ROOT/work/6.12} PATCHDIR=$ROOT/upstream ;;
-	*) printf 'ERROR: BASE=%s: the known bases are 6.1 and 6.12\n' "$BASE" >&2; exit 1 ;;
+	6.1) WORK=${WORK:-$ROOT/work} PATCHDIR=$ROOT/patches
+	     TARBALL=${TARBALL:-/usr/src/linux-source-6.1.tar.xz} ;;
+	7.3) WORK=${WORK:-$ROOT/work/7.3} PATCHDIR=$ROOT/upstream
+	     TARBALL=${TARBALL:-$WORK/pkg/usr/src/linux-source-7.3.tar.xz} ;;
+	*) printf 'ERROR: BASE=%s: the known bases are 6.1 (stable) and 7.3 (mainline)\n' "$BASE" >&2; exit 1 ;;
 esac
 BUSYBOX=$ROOT/work/busybox
 export BASE PATCHDIR BUSYBOX

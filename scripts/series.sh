@@ -3,8 +3,8 @@
 # git format-patch, so the files in git are exactly what the tree holds.
 # The cover letter's subject and blurb come from docs/cover-letter.txt
 # (first paragraph: subject), recipients from scripts/get_maintainer.pl.
-# BASE=6.12: the upstream selftest series into upstream/, cover letter
-# from docs/cover-letter-upstream.txt.
+# BASE=7.3: the mainline RFC into upstream/, cover letter from
+# docs/cover-letter-upstream.txt.
 # Usage: scripts/series.sh [BRANCH]   (default: series)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +22,8 @@ cover=$ROOT/docs/cover-letter.txt
 [ "$BASE" = 6.1 ] || cover=$ROOT/docs/cover-letter-upstream.txt
 # The base, named so that it resolves outside this machine: the Debian
 # package and the kernel version (the base commit is a local one)
-pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$BASE" 2>/dev/null || echo unknown)
+pkgver=$(cat "$WORK/pkg/version" 2>/dev/null ||
+	dpkg-query -W -f='${Version}' "linux-source-$BASE" 2>/dev/null || echo unknown)
 desc=$(cat "$cover"; printf '\nBase: Debian linux-source-%s %s (Linux %s), unmodified.\n' \
 	"$BASE" "$pkgver" "$(make -s -C "$KTREE" kernelversion)")
 git -C "$KTREE" config "branch.$br.description" "$desc"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make the kernel git tree and apply the series.
-# Inputs: /usr/src/linux-source-$BASE.tar.xz (or KERNEL_SRC=<git tree>),
-#         patches/series + patches/*.patch (BASE=6.12: upstream/).
+# Inputs: $TARBALL (scripts/lib.sh: Debian's linux-source-$BASE; or
+#         KERNEL_SRC=<git tree>), patches/series + patches/*.patch
+#         (BASE=7.3: upstream/).
 # Outputs: $KTREE (default work/linux) with tag 'base' (unpatched) and
 #          branch 'series' (base + every patch), work/kernel-version.
 set -euo pipefail
@@ -10,7 +11,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 
 KTREE=${KERNEL_SRC:-$WORK/linux}
-TARBALL=${TARBALL:-/usr/src/linux-source-$BASE.tar.xz}
 need_tool git
 
 if [ -n "${KERNEL_SRC:-}" ]; then
