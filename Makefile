@@ -25,8 +25,9 @@ help:
 	@echo 'make test-harness   tests of the evaluator itself (no boot)'
 	@echo 'make verdict  re-judge the last make check consoles (scripts/verdict.sh)'
 	@echo 'make detect [VARIANT=base] [N=20]   natural detection rate, amplifier off'
-	@echo 'make upstream  the upstream/ selftests on Debian linux-source-6.12 (mainline'
-	@echo '              fix) and on its negative control -> docs/UPSTREAM.md'
+	@echo 'make upstream  mainline: the RFC (upstream/) on Debian linux-source-7.3 against'
+	@echo '              stock 7.3 (PG_mte_lock) and both negative controls -> docs/UPSTREAM.md'
+	@echo 'make upstream-series  export KERNEL_SRC (a 7.3 tree) branch rfc to upstream/'
 	@echo 'make compare  the series against mainline'"'"'s fix ported to 6.1.192, from'
 	@echo '              the patches, the builds and make check'"'"'s records -> docs/COMPARISON.md'
 	@echo 'make deps | tree | selftests | initramfs | clean'
@@ -65,11 +66,11 @@ series:
 	@scripts/series.sh
 
 upstream:
-	@scripts/upstream.sh
+	@UPSTREAM_DOC=1 scripts/upstream.sh
 
-# export the 6.12 worktree branch "upstream" to upstream/
+# export a 7.3 kernel tree's branch rfc (KERNEL_SRC) to upstream/
 upstream-series:
-	@BASE=6.12 scripts/series.sh upstream
+	@BASE=7.3 scripts/series.sh rfc
 
 matrix: tree
 	@scripts/matrix.sh $(if $(FULL),FULL=1)

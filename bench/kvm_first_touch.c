@@ -83,7 +83,11 @@ int main(int argc, char **argv)
 			vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
 		for (i = 0; i < v; i++)
 			vcpus[i] = vm_vcpu_add(vm, i, guest_code);
+#ifdef KVM_UCALL_INIT	/* 6.1's selftest library */
 		ucall_init(vm, NULL);
+#else	/* mainline's: initialise the default vGIC after the vCPUs */
+		kvm_arch_vm_finalize_vcpus(vm);
+#endif
 		if (!strcmp(mode, "shared")) {
 			fd = memfd_create("kvm_first_touch", 0);
 			TEST_ASSERT(fd >= 0 && !ftruncate(fd, size), "memfd");

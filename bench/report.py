@@ -177,7 +177,11 @@ def fastpath_md(raw):
     if not os.path.exists(f):
         return ["Fast path: not computed in this run."], None
     res = json.load(open(f))
-    port = any(x["name"] == "mainline-port" for x in res)
+    # the columns: every variant beside base, in the order fastpath.py ran them
+    others = []
+    for x in res:
+        if x["name"] != "base" and x["name"] not in others:
+            others.append(x["name"])
     out = ["## The tagged-page fast path, in instructions", "",
            "`scripts/fastpath.py` disassembles the release objects "
            "(`aarch64-linux-gnu-objdump`) and counts the shortest path from "
@@ -189,28 +193,26 @@ def fastpath_md(raw):
            "`mte_init_page_tags()` for the series' stage 2, are followed).  "
            "`mainline-port`'s `sanitise_mte_tags()` is inlined into "
            "`user_mem_abort()`, so it has no count of its own (-).", ""]
-    out += (["| function | base | series | series - base | mainline-port | mainline-port - base |",
-             "| --- | --- | --- | --- | --- | --- |"] if port else
-            ["| function | base | series | series - base |", "| --- | --- | --- | --- |"])
+    out += ["| function | base |" + "".join(" %s | %s - base |" % (o, o) for o in others),
+            "| --- | --- |" + " --- | --- |" * len(others)]
     diffs = {}
 
     def get(name, func):
         return next((x for x in res if x["name"] == name and x["func"] == func), None)
     for r in res:
-        if r["name"] == "series":
+        if r["name"] == others[0]:
             b = get("base", r["func"])
             diffs[r["func"]] = r["insns"] - b["insns"]
-            row = "| `%s` | %d | %d | %+d |" % (r["func"], b["insns"], r["insns"],
-                                                r["insns"] - b["insns"])
-            m = get("mainline-port", r["func"])
-            if port:
+            row = "| `%s` | %d |" % (r["func"], b["insns"])
+            for o in others:
+                m = get(o, r["func"])
                 row += (" %d | %+d |" % (m["insns"], m["insns"] - b["insns"])) if m else " - | - |"
             out.append(row)
     out += ["", "Where a count differs, the paths side by side (`diff` of the "
             "instruction lists, addresses dropped):", ""]
     for func in diffs:
         b = get("base", func)
-        for other in ("series", "mainline-port"):
+        for other in others:
             o = get(other, func)
             if o is None or o["insns"] == b["insns"]:
                 continue
@@ -291,12 +293,18 @@ def main():
     for v in variants:
         r = next(x for x in recs if x["variant"] == v)
         md.append("| `%s` | %s | %s | %s | %s |" % (v, name(v), r["commit"], r["config"], r["qemu"]))
-    md += ["", "`base` is unpatched 6.1.192; `global` is tests/global-lock.patch (the "
+    if "rfc" in variants:
+        md += ["", "`base` is stock mainline 7.3 (Debian linux-source-7.3): its PG_mte_lock "
+               "bit lock is mainline's fix; `rfc` is 7.3 with the RFC of upstream/ (hashed "
+               "per-pfn spinlocks replace PG_mte_lock).  Both release config, the same "
+               "kernel.", ""]
+    else:
+        md += ["", "`base` is unpatched 6.1.192; `global` is tests/global-lock.patch (the "
            "2021 v14 `tag_sync_lock`, stage 1 and swap only: at stage 2 it runs base's "
            "code and refuses shared memslots); `series` is the full series; `series-bN` "
            "the series with 2^N buckets (`series-b0`: the series' code with one lock, "
-           "the fair global lock for every path).  All release config.", "",
-           "Statistics: the boot is the unit.  A cell is the median over boots of each "
+           "the fair global lock for every path).  All release config.", ""]
+    md += ["Statistics: the boot is the unit.  A cell is the median over boots of each "
            "boot's value (its median run; under icount its minimum run), [min-max] over "
            "boots, (boots).  A ratio is "
            "variant / base with its 95% bootstrap interval over boots; ** marks an "

@@ -16,10 +16,14 @@ need_tool "$CC"
 [ -d "$O/kselftest/kvm/lib" ] || die "missing KVM selftest library in $O (run scripts/selftests.sh)"
 mkdir -p "$out"
 "$CC" -static -O2 -Wall -Wextra -Werror -o "$out/mte_first_touch" "$ROOT/bench/mte_first_touch.c"
-"$CC" -static -O2 -Wall -Werror -std=gnu99 -pthread \
-	-I"$S/kvm/include" -I"$S/kvm/include/aarch64" -I"$S" -I"$src/tools/include" \
+# mainline's KVM selftests name the architecture arm64, 6.1's aarch64; 6.1's
+# library needs ucall_init() (KVM_UCALL_INIT), mainline's kvm_arch_vm_finalize_vcpus()
+kd=aarch64 defs=(-DKVM_UCALL_INIT)
+[ "$BASE" = 6.1 ] || kd=arm64 defs=()
+"$CC" -static -O2 -Wall -Werror -std=gnu99 -pthread "${defs[@]}" \
+	-I"$S/kvm/include" -I"$S/kvm/include/$kd" -I"$S" -I"$src/tools/include" \
 	-I"$src/tools/arch/arm64/include" -isystem "$O/usr/include" \
-	"$ROOT/bench/kvm_first_touch.c" "$O"/kselftest/kvm/lib/*.o "$O"/kselftest/kvm/lib/aarch64/*.o \
+	"$ROOT/bench/kvm_first_touch.c" "$O"/kselftest/kvm/lib/*.o "$O/kselftest/kvm/lib/$kd"/*.o \
 	-o "$out/kvm_first_touch"
 install -m755 "$ROOT/bench/run-guest.sh" "$out/run-guest.sh"
 log "bench programs built in $out"

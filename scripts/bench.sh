@@ -41,6 +41,8 @@ else
 	mapfile -t wc_vs < <(variant_names wall)
 	ic_reps=${ICOUNT_REPS:-2} ic_size=icount wc_reps=${REPS:-4}
 	mode=full out=$ROOT/bench/results docs=$ROOT/docs
+	# mainline (BASE=7.3): stock 7.3 against the RFC, beside the 6.1 results
+	[ "$BASE" = 7.3 ] && out=$ROOT/bench/results-7.3 docs=$ROOT/docs/bench-7.3
 fi
 need_tool python3
 need_tool gnuplot
@@ -135,6 +137,19 @@ measure() {
 fast_path() {
 	local b s m
 	b=$(variant_build_dir base) s=$(variant_build_dir series) m=$(variant_build_dir mainline-port)
+	if [ "$BASE" = 7.3 ]; then
+		# stock 7.3 against the RFC; sanitise_mte_tags() is inlined into
+		# user_mem_abort() in both
+		s=$(variant_build_dir rfc)
+		"$S/build.sh" base >/dev/null
+		TARGETS="arch/arm64/kernel/mte.o arch/arm64/mm/mteswap.o" "$S/build.sh" rfc >/dev/null
+		python3 "$S/fastpath.py" --json "$raw/fastpath.json" \
+			"base=$b/arch/arm64/kernel/mte.o:mte_sync_tags" \
+			"rfc=$s/arch/arm64/kernel/mte.o:mte_sync_tags" \
+			"base=$b/arch/arm64/mm/mteswap.o:mte_restore_tags" \
+			"rfc=$s/arch/arm64/mm/mteswap.o:mte_restore_tags"
+		return
+	fi
 	"$S/build.sh" base >/dev/null
 	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
 	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" mainline-port >/dev/null

@@ -22,8 +22,14 @@
 #     must lose tags on base with no amplifier, every race subtest must lose
 #     tags on the negative control, and every race subtest must run and lose
 #     nothing on the series;
-#  3. make bench QUICK=1;
-#  4. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
+#  3. mainline (scripts/upstream.sh, BASE=7.3; MAINLINE=0 skips it): the
+#     RFC in upstream/ on Debian's linux-source-7.3, its race subtests on
+#     the RFC (debug config) and on stock 7.3 (the PG_mte_lock bit lock)
+#     must pass, on the negative control of each (rfc-nolock,
+#     mainline-nolock) they must lose tags; the 6.1 selftests must be
+#     upstream/'s plus tests/selftests-6.1.diff (scripts/selftests-sync.py);
+#  4. make bench QUICK=1;
+#  5. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
 #     under ARM64_MTE=n, KVM=n, PROVE_LOCKING, 16K and 64K pages and Debian's
 #     own arm64 config; every kernel patch builds.
 # Prints TAP and a final 'N passed, N failed, N skipped' line.
@@ -167,6 +173,23 @@ for c in "$b-race-env" "$n-race" "$v-check" "${shape_logs[@]}"; do
 	console_summary "$(results_log "$c")" | sed "s/^/$c: /"
 done
 
+# TAP lines of a sub-script, counted here: forward PREFIX < output
+forward_tap() {
+	local line d
+	while IFS= read -r line; do
+		case "$line" in
+			"ok "*" # SKIP "*) d=${line#ok * - }; tap skip "$1: ${d%% # SKIP *}" "${d#* # SKIP }" ;;
+			"ok "*) tap ok "$1: ${line#ok * - }" ;;
+			"not ok "*) tap fail "$1: ${line#not ok * - }" ;;
+			[0-9]*" passed, "*|"1.."*) ;;
+			*) echo "$line" ;;
+		esac
+	done
+}
+if [ "${MAINLINE:-1}" != 0 ]; then
+	log "== stage: mainline 7.3 (scripts/upstream.sh: stock 7.3, the RFC, their negative controls)"
+	forward_tap "mainline 7.3" < <("$S/upstream.sh" 2>&1 || echo "not ok 0 - upstream.sh exited with status $?")
+fi
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	log "== stage: bench QUICK=1"
 	if "$S/bench.sh" QUICK=1 >"$LOGS/bench-quick.log" 2>&1; then tap ok "make bench QUICK=1"

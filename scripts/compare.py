@@ -8,6 +8,9 @@ vmlinux) and the records of the last make check (work/results/VARIANT.json).
 Writes Markdown to stdout ('make compare' writes docs/COMPARISON.md).
 
 Usage: compare.py ROOT WORK
+       compare.py --base 7.3 ROOT WORK7.3   the RFC against stock 7.3's bit
+           lock, on the same kernel: the same-kernel section of
+           UPSTREAM.md (scripts/upstream.sh)
 """
 import glob
 import json
@@ -16,6 +19,10 @@ import re
 import subprocess
 import sys
 
+BASE = '6.1'
+if sys.argv[1] == '--base':
+    BASE = sys.argv[2]
+    del sys.argv[1:3]
 ROOT, WORK = sys.argv[1], sys.argv[2]
 # the user-visible page-flag names: tracing (%pGp, trace events), procfs
 NAMES = ('include/trace/events/mmflags.h', 'fs/proc/page.c',
@@ -84,7 +91,68 @@ def records(variant):
         return None
 
 
+def fix_patches(patchdir):
+    """A series' kernel patches: not the selftests, not the cover letter."""
+    out = []
+    with open(os.path.join(ROOT, patchdir, 'series')) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith('#') and 'selftest' not in line:
+                out.append(os.path.join(ROOT, patchdir, line))
+    return out
+
+
+def main73():
+    """The RFC against stock 7.3 (the PG_mte_lock bit lock)."""
+    kpatches = fix_patches('upstream')
+    files = numstat(kpatches)
+    print('## The RFC against the bit lock, on the same kernel\n')
+    print('From the upstream/ patch files (`git apply --numstat`, patches '
+          + ', '.join(str(int(os.path.basename(p)[:4])) for p in kpatches)
+          + ': all but the selftests), the built kernels (include/generated/bounds.h, '
+          '`nm -S vmlinux`) and the tagged fast path in the built objects '
+          '(scripts/fastpath.py).\n')
+    def built(what, *names):
+        return next((n for n in names if os.path.exists(os.path.join(WORK, 'v', n, 'build', what))),
+                    names[0])
+    bounds = 'include/generated/bounds.h'
+    r = built(bounds, 'rfc', 'rfc-debug')
+    rv = built('vmlinux', 'rfc', 'rfc-debug')
+    print('| | stock 7.3 (PG_mte_lock) | 7.3 + RFC |')
+    print('| --- | --- | --- |')
+    for docs, what in ((False, 'code files outside arch/arm64 changed by the RFC (lines +/-)'),
+                       (True, 'Documentation files (lines +/-)')):
+        n, a, d, names = outside(files, docs)
+        print(f'| {what} | | {n} (+{a}/-{d})'
+              + (': ' + ', '.join(f'`{x}`' for x in names) if names else '') + ' |')
+    a = sum(v[0] for p, v in files.items() if p.startswith('arch/arm64/'))
+    d = sum(v[1] for p, v in files.items() if p.startswith('arch/arm64/'))
+    n = sum(1 for p in files if p.startswith('arch/arm64/'))
+    print(f'| arch/arm64 files (lines +/-) | | {n} (+{a}/-{d}) |')
+    print(f'| `NR_PAGEFLAGS` (include/generated/bounds.h) | {nr_pageflags("base")} (`base`) '
+          f'| {nr_pageflags(r)} (`{r}`) |')
+    print(f'| lock storage (`nm -S vmlinux`) | one bit of each page\'s `page->flags` (PG_arch_3) '
+          f'| {symbol_bytes(rv, ("mte_tag_locks",))} (`{rv}`) |')
+    fpj = os.path.join(WORK, 'fastpath.json')
+    if os.path.exists(fpj):
+        res = json.load(open(fpj))
+        funcs = []
+        for x in res:
+            if x['func'] not in funcs:
+                funcs.append(x['func'])
+        for func in funcs:
+            n = {x['name']: x['insns'] for x in res if x['func'] == func}
+            print(f'| tagged fast path of `{func}()`, instructions (scripts/fastpath.py) '
+                  f'| {n.get("base", "-")} | {n.get("rfc", "-")} |')
+    else:
+        print('| tagged fast path (scripts/fastpath.py) | not computed (work/7.3/fastpath.json) | |')
+    print()
+
+
 def main():
+    if BASE == '7.3':
+        main73()
+        return
     port = [os.path.join(ROOT, 'tests', 'mainline-port.patch')]
     fs, fp = numstat(series_fix()), numstat(port)
     print('# The stable comparison: this series against mainline\'s fix on 6.1.192\n')

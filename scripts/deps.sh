@@ -99,8 +99,12 @@ if [ "$BASE" = 7.3 ] && [ ! -f "$TARBALL" ]; then
 	rm -f "$A"/dl/*.deb
 	(cd "$A/dl" && apt-get "${aopt[@]}" -qq download linux-source-7.3 >>"$LOGS/apt.log" 2>&1) ||
 		die "missing package: linux-source-7.3 (apt-get download from trixie-backports failed, see $LOGS/apt.log)"
+	# and Debian's arm64 config of it, for the compile matrix
+	(cd "$A/dl" && apt-get "${aopt[@]}" -qq download linux-config-7.3:arm64 >>"$LOGS/apt.log" 2>&1) ||
+		die "missing package: linux-config-7.3:arm64 (apt-get download from trixie-backports failed, see $LOGS/apt.log)"
 	rm -rf "$WORK/pkg"
 	dpkg-deb -x "$A"/dl/linux-source-7.3_*_all.deb "$WORK/pkg"
+	dpkg-deb -x "$A"/dl/linux-config-7.3_*_arm64.deb "$WORK/pkg"
 	dpkg-deb -f "$A"/dl/linux-source-7.3_*_all.deb Version >"$WORK/pkg/version"
 	rm -f "$A"/dl/*.deb
 fi
