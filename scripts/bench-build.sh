@@ -17,9 +17,11 @@ need_tool "$CC"
 mkdir -p "$out"
 "$CC" -static -O2 -Wall -Wextra -Werror -o "$out/mte_first_touch" "$ROOT/bench/mte_first_touch.c"
 # mainline's KVM selftests name the architecture arm64, 6.1's aarch64; 6.1's
-# library needs ucall_init() (KVM_UCALL_INIT), mainline's kvm_arch_vm_finalize_vcpus()
+# library needs ucall_init() (KVM_UCALL_INIT), mainline's needs
+# kvm_arch_vm_finalize_vcpus() and the sysreg definitions that the
+# selftests' build generated
 kd=aarch64 defs=(-DKVM_UCALL_INIT)
-[ "$BASE" = 6.1 ] || kd=arm64 defs=()
+[ "$BASE" = 6.1 ] || kd=arm64 defs=(-I"$src/tools/arch/arm64/include/generated")
 "$CC" -static -O2 -Wall -Werror -std=gnu99 -pthread "${defs[@]}" \
 	-I"$S/kvm/include" -I"$S/kvm/include/$kd" -I"$S" -I"$src/tools/include" \
 	-I"$src/tools/arch/arm64/include" -isystem "$O/usr/include" \

@@ -27,7 +27,7 @@ fi
 git -C "$src" checkout -q -f --detach series
 # Test only: the race sides' task names that the amplifier of the debug
 # kernels steers by (tests/race-hooks.patch); the submitted selftests do
-# not carry them.  The 6.12 selftests (upstream/) never had them.
+# not carry them.  Mainline (BASE=7.3) has no amplifier and needs none.
 if [ "$BASE" = 6.1 ] && ! git -C "$src" apply "$ROOT/tests/race-hooks.patch" 2>>"$LOGS/selftests-hooks.log"; then
 	die "tests/race-hooks.patch does not apply to the series' selftests (log: $LOGS/selftests-hooks.log)"
 fi

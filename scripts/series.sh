@@ -35,8 +35,11 @@ recipients() {
 }
 mkdir -p "$PATCHDIR"
 rm -f "$PATCHDIR"/*.patch
+# mainline gets the hashed locks as an RFC: they replace a merged design
+prefix=PATCH
+[ "$BASE" = 7.3 ] && prefix="RFC PATCH"
 git -C "$KTREE" format-patch -q --cover-letter --cover-from-description=subject \
-	--zero-commit --no-signature -o "$PATCHDIR" "base..$br"
+	--subject-prefix="$prefix" --zero-commit --no-signature -o "$PATCHDIR" "base..$br"
 # Recipients per patch: each patch Cc's the maintainers and lists of the
 # files it touches, the cover letter all of them.
 diff=$(mktemp)
