@@ -23,6 +23,10 @@ install -m755 "$ROOT/guest/init" "$root/init"
 install -m755 "$ROOT/guest/timeout" "$root/usr/bin/timeout"
 install -m755 "$ROOT/guest/run-tests.sh" "$root/harness/run-tests.sh"
 install -m644 "$ROOT/guest/ksft-args" "$root/harness/ksft-args"
+# a base's own test arguments, after the common ones (guest/ksft-args-7.3)
+if [ -f "$ROOT/guest/ksft-args-$BASE" ]; then
+	cat "$ROOT/guest/ksft-args-$BASE" >>"$root/harness/ksft-args"
+fi
 cp -a "$ks" "$root/kselftest"
 # Everything but the race tests, which run afterwards with the amplifier on.
 grep -v -e check_tag_init_race -e mte_shared_memslot "$ks/kselftest-list.txt" \
