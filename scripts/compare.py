@@ -147,6 +147,21 @@ def main73():
     else:
         print('| tagged fast path (scripts/fastpath.py) | not computed (work/7.3/fastpath.json) | |')
     print()
+    # the benchmarks of BASE=7.3 make bench, when they were run
+    rj = os.path.join(ROOT, 'docs', 'bench-7.3', 'ratios.json')
+    if os.path.exists(rj):
+        rat = [r for r in json.load(open(rj))['ratios'] if r['variant'] == 'rfc']
+        print('Instructions per page, the RFC against stock 7.3 (`BASE=7.3 make bench`, '
+              '[bench-7.3/RESULTS.md](bench-7.3/RESULTS.md): median over boots, '
+              '95% bootstrap interval over boots):\n')
+        print('| mode | workload | rfc / base [95% interval] |')
+        print('| --- | --- | --- |')
+        for r in rat:
+            print(f"| {r['mode']} | {r['workload']} | {r['ratio']:.3f} "
+                  f"[{r['lo']:.3f}, {r['hi']:.3f}]{' **' if r['differs'] else ''} |")
+        print()
+    else:
+        print('Instructions per page: not measured (run `BASE=7.3 make bench`).\n')
 
 
 def main():
