@@ -89,11 +89,19 @@ for cfg in "${configs[@]}"; do
 			tail -n 5 "$LOGS/matrix-$v.out"
 		fi
 		n[$tree]=$(grep -Ec "$pat" "$LOGS/build-$v.log" || true)
-		md+=("| $cfg | $tree | $res | ${n[$tree]} |")
+		# kbuild skips sparse, with a warning, when the installed one is
+		# too old for the kernel (7.3 needs __typeof_unqual__, which
+		# bookworm's sparse 0.6.4 lacks): then only W=1 was checked
+		nosparse=""
+		grep -q 'but sparse is not available or not up to date' "$LOGS/build-$v.log" &&
+			nosparse=" (W=1 only: kbuild did not run sparse $(sparse --version 2>/dev/null | cut -d' ' -f1), too old for this kernel)"
+		md+=("| $cfg | $tree | $res | ${n[$tree]}$nosparse |")
 		[ "$res" = ok ] || tap fail "$cfg: $tree builds (log: $LOGS/build-$v.log)"
 	done
 	if [ "${n[series]}" -le "${n[base]}" ]; then
-		tap ok "$cfg: no new W=1/sparse warnings in touched files (base ${n[base]}, series ${n[series]})"
+		checks="W=1/sparse"
+		[ -z "$nosparse" ] || checks="W=1 (sparse not run: too old for this kernel)"
+		tap ok "$cfg: no new $checks warnings in touched files (base ${n[base]}, series ${n[series]})"
 	else
 		tap fail "$cfg: new warnings in touched files (base ${n[base]}, series ${n[series]})"
 		grep -E "$pat" "$LOGS/build-matrix-$cfg-series.log" | head -n 10
