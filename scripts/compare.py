@@ -153,11 +153,12 @@ def main73():
         rat = [r for r in json.load(open(rj))['ratios'] if r['variant'] == 'rfc']
         print('Instructions per page, the RFC against stock 7.3 (`BASE=7.3 make bench`, '
               '[bench-7.3/RESULTS.md](bench-7.3/RESULTS.md): median over boots, '
-              '95% bootstrap interval over boots):\n')
-        print('| mode | workload | rfc / base [95% interval] |')
-        print('| --- | --- | --- |')
+              '95% bootstrap interval over boots; ** marks an interval that excludes 1.  '
+              'The wall-clock rows are TCG times, too noisy to call: see the caution there):\n')
+        print('| mode | workload | n (processes or vCPUs) | rfc / base [95% interval] |')
+        print('| --- | --- | --- | --- |')
         for r in rat:
-            print(f"| {r['mode']} | {r['workload']} | {r['ratio']:.3f} "
+            print(f"| {r['mode']} | {r['workload']} | {r['n']} | {r['ratio']:.3f} "
                   f"[{r['lo']:.3f}, {r['hi']:.3f}]{' **' if r['differs'] else ''} |")
         print()
     else:
