@@ -196,12 +196,6 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
 log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep, 16K/64K, debian; bisectability)"
-while IFS= read -r line; do
-	case "$line" in
-		"ok "*) tap ok "matrix: ${line#ok * - }" ;;
-		"not ok "*) tap fail "matrix: ${line#not ok * - }" ;;
-		*) echo "$line" ;;
-	esac
-done < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+forward_tap matrix < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
 log "== done"
 tap_summary

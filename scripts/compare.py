@@ -32,15 +32,13 @@ NAMES = ('include/trace/events/mmflags.h', 'fs/proc/page.c',
 
 def series_fix():
     """The series' kernel patches (not selftests), from patches/series."""
-    out = []
-    with open(os.path.join(ROOT, 'patches', 'series')) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith('#'):
-                p = os.path.join(ROOT, 'patches', line)
-                if 'selftest' not in line:
-                    out.append(p)
-    return out
+    return fix_patches('patches')
+
+
+def built(what, *names):
+    """The first of NAMES whose build directory has WHAT (a path in it)."""
+    return next((n for n in names if os.path.exists(os.path.join(WORK, 'v', n, 'build', what))),
+                names[0])
 
 
 def numstat(patches):
@@ -112,9 +110,6 @@ def main73():
           + ': all but the selftests), the built kernels (include/generated/bounds.h, '
           '`nm -S vmlinux`) and the tagged fast path in the built objects '
           '(scripts/fastpath.py).\n')
-    def built(what, *names):
-        return next((n for n in names if os.path.exists(os.path.join(WORK, 'v', n, 'build', what))),
-                    names[0])
     bounds = 'include/generated/bounds.h'
     r = built(bounds, 'rfc', 'rfc-debug')
     rv = built('vmlinux', 'rfc', 'rfc-debug')
@@ -201,10 +196,6 @@ def main():
         t = [f'`{x}`' for x in NAMES if x in files]
         row.append(', '.join(t) if t else 'none')
     print(f'| page-flag, trace and procfs name files touched | {row[0]} | {row[1]} |')
-    def built(what, *names):
-        """The first of NAMES whose build has WHAT (a path in its build dir)."""
-        return next((n for n in names if os.path.exists(os.path.join(WORK, 'v', n, 'build', what))),
-                    names[0])
     bounds = 'include/generated/bounds.h'
     b, se, mp = built(bounds, 'base', 'base-debug'), built(bounds, 'series', 'series-debug'), \
         built(bounds, 'mainline-port', 'mainline-port-debug')
