@@ -47,6 +47,8 @@ START = re.compile(r'^# selftests: ([^:]+): (\S+)$')
 TOP = re.compile(r'^(ok|not ok) \d+ selftests: ([^:]+): (\S+)(?: # (.*))?$')
 TOP_PLAN = re.compile(r'^1\.\.(\d+)$')
 PLAN = re.compile(r'^# 1\.\.(\d+)$')
+# a whole test skipped before its plan (kselftest's ksft_exit_skip())
+SKIP_PLAN = re.compile(r'^# 1\.\.0 # SKIP ?(.*)$')
 SUB = re.compile(r'^# (ok|not ok) \d+ ?(.*?)(?:\s*# (SKIP|TODO|XFAIL)\b ?(.*))?$')
 MSG = re.compile(r'^# # (.*)$')
 METRIC = re.compile(r'^(.+?): rounds (\d+) page-rounds (\d+) lost (\d+)(?: \+ (\d+))?'
@@ -197,6 +199,11 @@ def parse(path, wrap=None):
         m = PLAN.match(line)
         if m:
             cur['plan'] = int(m.group(1))
+            continue
+        m = SKIP_PLAN.match(line)
+        if m:
+            cur['plan'] = 0
+            cur['messages'].append(m.group(1).strip())
             continue
         m = MSG.match(line)
         if m:

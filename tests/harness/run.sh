@@ -73,9 +73,11 @@ tag_init() {
 	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..2\n# %s 1 %s\n# %s 2 %s\n' "$1" "$Z1" "$1" "$Z2"
 	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
+# the whole test skipped before its plan (ksft_exit_skip()); the captured
+# fixtures/6.1/base.log has the older form, a SKIP subtest after a plan
 base_skip() {
-	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..6\n'
-	printf '# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused (EINVAL)\n'
+	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n'
+	printf '# 1..0 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused (EINVAL)\n'
 	printf 'ok 1 selftests: kvm: mte_shared_memslot # SKIP\n'
 }
 other() { # NAME VERDICT [DIRECTIVE]
@@ -247,7 +249,7 @@ printf 'x\n[ 1.0] rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks
 out=$(python3 "$root/scripts/results.py" scan "$tmp/console") || rc=$?
 [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 5 ]; report "hole 11: the console scan finds every RCU stall form, hung tasks and the OOM killer" $?
 case_ "hole 12: base's KVM SKIP for a missing capability fails" fail "expected reason" base \
-	"s/^# ok 1 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused \\(EINVAL\\)/# ok 1 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_ARM_MTE)/"
+	"s/^# 1..0 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused \\(EINVAL\\)/# 1..0 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_ARM_MTE)/"
 case_ "plans: a test that reports fewer subtests than it planned fails" fail "planned 3 subtests, 2" series \
 	"/^# # $E3: 200 of/,/^# ok 3 /d"
 case_ "plans: a section that reports fewer tests than planned fails" fail "planned 6 tests, 5" series \
