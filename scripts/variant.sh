@@ -58,8 +58,8 @@ apply_test_patch() { # NAME SRC VARIANT
 }
 
 # new_worktree SRC REF LOG: SRC becomes a new worktree of $KTREE.  A
-# checkout of the whole tree from git's objects takes 30-40 s here, one per
-# variant; when the main tree $KTREE is clean, SRC instead starts as hard
+# checkout of the whole tree from git's objects takes 8-34 s here (34 s
+# with a cold page cache), one per variant; when the main tree $KTREE is clean, SRC instead starts as hard
 # links to the main tree's tracked files with a copy of its index, at its
 # HEAD, and the checkout of REF that follows (variant_checkout) writes only
 # the files that differ.  No tool writes through such a link into another
@@ -86,7 +86,7 @@ new_worktree() {
 		log "new worktree $src: hard links to $KTREE at ${head:0:12}"
 		return
 	fi
-	log "new worktree $src: a full checkout (about a minute)"
+	log "new worktree $src: a full checkout of $ref"
 	rm -rf "$src"
 	git -C "$KTREE" worktree prune
 	git -C "$KTREE" worktree add -q -f --detach "$src" "$ref" >>"$wlog" 2>&1
