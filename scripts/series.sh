@@ -16,8 +16,8 @@ br=${1:-series}
 n=$(git -C "$KTREE" rev-list --count "base..$br")
 [ "$n" -gt 0 ] || die "no commits on $br above base: nothing to export"
 
-# The cover letter quotes no benchmark figure: docs/RESULTS.md shows TCG
-# wall-clock runs whose intervals cannot carry a claim (README).
+# The cover letter quotes icount figures only (docs/RESULTS.md): its TCG
+# wall-clock runs are too noisy to carry a per-workload claim.
 cover=$ROOT/docs/cover-letter.txt
 [ "$BASE" = 6.1 ] || cover=$ROOT/docs/cover-letter-upstream.txt
 # The base, named so that it resolves outside this machine: the Debian
