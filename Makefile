@@ -6,16 +6,23 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC KERNEL_IMAGE KERNEL_CONFIG SMP MEM BOOT_TIMEOUT
 
-.PHONY: compare variants help deps tree run check bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
+.PHONY: compare variants help deps tree run check check-all check-records bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
 	@echo '              boot QEMU (MTE, EL2/KVM), run the tests, print verdicts'
-	@echo 'make check    the project tests: shellcheck, evaluator tests, checkpatch,'
-	@echo '              base (release) caught with no amplifier, series-nolock-debug'
-	@echo '              caught, series-debug green, kernel shapes, the mainline port;'
-	@echo '              mainline 7.3 (stock and the RFC pass, both controls caught,'
-	@echo '              selftests in one source); bench QUICK=1; compile matrix'
+	@echo 'make check    the project tests (what CI runs, about 40 min on a new machine):'
+	@echo '              shellcheck, evaluator tests, checkpatch and trailers of every'
+	@echo '              patch set, quilt, base (release) caught with no amplifier,'
+	@echo '              series-nolock-debug caught, series-debug green; the RFC applies'
+	@echo '              to 7.3, selftests in one source, W=1 on its touched objects;'
+	@echo '              bench QUICK=1; compile matrix; make check-records'
+	@echo 'make check-all  everything: make check plus the kernel shapes (16K, KASAN),'
+	@echo '              the mainline port and its control, stock 7.3, the RFC and both'
+	@echo '              controls booted, both compile matrices; writes the records'
+	@echo '              (docs/UPSTREAM.md, MATRIX.md, MATRIX-7.3.md, COMPARISON.md) and'
+	@echo '              stamps their inputs in docs/records.sha256'
+	@echo 'make check-records  do the records match today'"'"'s inputs? (no build)'
 	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
 	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
 	@echo 'make series   export the kernel tree commits base..series to patches/'
@@ -60,6 +67,12 @@ run:
 
 check:
 	@scripts/check.sh
+
+check-all:
+	@CHECK_TIER=all scripts/check.sh
+
+check-records:
+	@scripts/check-records.sh
 
 bench:
 	@scripts/bench.sh $(if $(QUICK),QUICK=1)

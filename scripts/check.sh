@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The project's tests ('make check'):
+# The project's tests, in two tiers:
+#   make check      (CHECK_TIER=check, what CI runs; about 40 minutes on a new
+#                   2-core machine): what catches a regression of a change
+#                   within minutes;
+#   make check-all  (CHECK_TIER=all): everything, and the records.
 #  1. host checks: shellcheck on every script, the evaluator's own tests
-#     (tests/harness/), checkpatch.pl --strict on every patch, the series
-#     applies to base;
+#     (tests/harness/), checkpatch.pl --strict and the trailers of every
+#     patch set (upstream/: with 7.3's checkpatch, in scripts/upstream.sh),
+#     the series applies to base with git am and with quilt;
 #  2. boots under QEMU 10 (MTE, EL2/KVM), each of which must end with
 #     a clean console (no WARN, BUG, lockdep report, OOM, RCU stall, hang):
 #       base                 unpatched, release config: no amplifier code
@@ -10,34 +15,48 @@
 #                            tests/expectations marks env
 #       series-nolock-debug  the race tests, amplifier on (negative control)
 #       series-debug         every selftest, then the race tests, amplifier on
-#     then the series on other kernel shapes, the race tests with the
-#     amplifier on ($SHAPE_VARIANTS, default series-16k-debug series-kasan:
-#     16K pages; KASAN_HW_TAGS with CONFIG_PREEMPT; '' for none), and
-#     mainline's own fix ported to 6.1.192 with its negative control
-#     (mainline-port-debug, mainline-port-nolock-debug; PORT=0: not),
-#     and one evaluator (scripts/verdict.py) judges every test and subtest
-#     of the three results channels (work/logs/results-*.log, a
-#     virtio-serial port; the consoles keep the kernel's messages) against
-#     tests/expectations: the stage 1 race
-#     must lose tags on base with no amplifier, every race subtest must lose
-#     tags on the negative control, and every race subtest must run and lose
-#     nothing on the series;
-#  3. mainline (scripts/upstream.sh, BASE=7.3; MAINLINE=0 skips it): the
-#     RFC in upstream/ on Debian's linux-source-7.3, its race subtests on
-#     the RFC (debug config) and on stock 7.3 (the PG_mte_lock bit lock)
-#     must pass, on the negative control of each (rfc-nolock,
-#     mainline-nolock) they must lose tags; the 6.1 selftests must be
-#     upstream/'s plus tests/selftests-6.1.diff (scripts/selftests-sync.py);
+#     check-all only: the series on other kernel shapes, the race tests
+#     with the amplifier on ($SHAPE_VARIANTS, default series-16k-debug
+#     series-kasan: 16K pages; KASAN_HW_TAGS with CONFIG_PREEMPT; '' for
+#     none), and mainline's own fix ported to 6.1.192 with its negative
+#     control (mainline-port-debug, mainline-port-nolock-debug; PORT=0:
+#     not);
+#     one evaluator (scripts/verdict.py) judges every test and subtest
+#     of the results channels (work/logs/results-*.log, a virtio-serial
+#     port; the consoles keep the kernel's messages) against
+#     tests/expectations: the stage 1 race must lose tags on base with no
+#     amplifier, every race subtest must lose tags on the negative control,
+#     and every race subtest must run and lose nothing on the series;
+#  3. mainline (scripts/upstream.sh, BASE=7.3; MAINLINE=0 skips it):
+#     check: upstream/ applies to Debian's linux-source-7.3, is checkpatch
+#     clean with real trailers, the 6.1 selftests are upstream/'s plus
+#     tests/selftests-6.1.diff (scripts/selftests-sync.py), and the touched
+#     objects build with no new W=1 warnings;
+#     check-all: also the RFC's race subtests on the RFC (debug config) and
+#     on stock 7.3 (the PG_mte_lock bit lock) must pass, on the negative
+#     control of each (rfc-nolock, mainline-nolock) they must lose tags
+#     (docs/UPSTREAM.md);
 #  4. make bench QUICK=1;
 #  5. the compile matrix (scripts/matrix.sh): touched objects with W=1 C=1
 #     under ARM64_MTE=n, KVM=n, PROVE_LOCKING, 16K and 64K pages and Debian's
-#     own arm64 config; every kernel patch builds.
+#     own arm64 config; every kernel patch builds; check-all: also 7.3's
+#     (docs/MATRIX.md, docs/MATRIX-7.3.md) and docs/COMPARISON.md;
+#  6. records: check-all, when every check above passed, stamps its records
+#     with the digests of their inputs (scripts/records.py write,
+#     docs/records.sha256); both tiers then check that every record matches
+#     today's inputs (make check-records), so a change to a patch set, a
+#     test or a judging script lands only with the records of a check-all
+#     run on it.
 # Prints TAP and a final 'N passed, N failed, N skipped' line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 S=$ROOT/scripts
+tap_begin
+CHECK_TIER=${CHECK_TIER:-check}
+case "$CHECK_TIER" in check|all) ;; *) die "CHECK_TIER=$CHECK_TIER: the tiers are check (make check) and all (make check-all)" ;; esac
+log "== make $([ "$CHECK_TIER" = all ] && echo check-all || echo check) (CHECK_TIER=$CHECK_TIER)"
 
 log "== stage: host checks"
 mapfile -t shells < <(cd "$ROOT" && { ls scripts/*.sh guest/init guest/timeout guest/run-tests.sh .ci/run bench/*.sh tests/harness/*.sh 2>/dev/null; })
@@ -73,64 +92,23 @@ else
 fi
 rm -rf "$qdir"
 KTREE=${KERNEL_SRC:-$WORK/linux}
-for p in "$ROOT"/patches/[0-9]*.patch "$ROOT"/upstream/[0-9]*.patch "$ROOT"/tests/*.patch; do
-	[ -e "$p" ] || continue
-	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
-	# UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so
-	# Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests
-	# fall under existing MAINTAINERS entries (see get_maintainer.pl in
-	# the cover letter).  Test-only patches (tests/) carry no sign-off.
-	ignore=UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES
-	case "$p" in */tests/*) ignore+=,MISSING_SIGN_OFF ;; esac
-	# tests/mainline-port.patch carries mainline's lines verbatim (the
-	# comparison must be mainline's fix, not our restyling of it): the
-	# IF_HAVE_PG_ARCH_X table of include/trace/events/mmflags.h, whose
-	# ',{...}' fragments checkpatch reads as bad spacing and unbracketed
-	# macros, and asm/mte.h's stubs without blank lines between them
-	case "$p" in */tests/mainline-port.patch)
-		ignore+=,SPACING,COMPLEX_MACRO,MACRO_ARG_PRECEDENCE,LINE_SPACING ;; esac
-	# Run from the kernel tree, as checkpatch expects.
-	# Debian's python3 first: the SPDX check needs python3-ply.
-	if out=$(cd "$KTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
-		--ignore "$ignore" "$p" 2>&1) && [ -z "$out" ]; then
-		tap ok "checkpatch --strict: ${p#"$ROOT"/}"
-	else
-		tap fail "checkpatch --strict: ${p#"$ROOT"/}"; echo "$out" | head -n 20
-	fi
-done
-
-# Stable tooling reads Fixes: and Cc: stable only as trailers, and git
-# history never sees this harness: every patch whose message names a fix
-# must carry both as parsed trailers (git interpret-trailers --parse), and
-# no message may cite a path of this harness that the kernel lacks.
-for p in "$PATCHDIR"/[0-9]*.patch; do
-	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
-	git mailinfo "$LOGS/msg" "$LOGS/msg.diff" <"$p" >/dev/null
-	msg=$(cat "$LOGS/msg")
-	trailers=$(git interpret-trailers --parse <<<"$msg")
-	why=""
-	if grep -q -i -E '^(Fixes|Cc: *stable)' <<<"$msg" &&
-		! { grep -q '^Fixes: [0-9a-f]\{12\} ("' <<<"$trailers" &&
-		    grep -q '^Cc: stable@vger.kernel.org' <<<"$trailers"; }; then
-		why="Fixes:/Cc: stable are not both parsed trailers"
-	fi
-	while read -r tok; do
-		if [ -e "$ROOT/$tok" ] && [ ! -e "$KTREE/$tok" ]; then why+="${why:+; }cites harness path $tok"; fi
-	done < <(grep -o -E '[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+' <<<"$msg" | sort -u)
-	if [ -z "$why" ]; then tap ok "trailers and citations: ${p#"$ROOT"/}"
-	else tap fail "trailers and citations: ${p#"$ROOT"/}" "$why"; fi
-done
+# the stable series and the test-only patches with 6.1's checkpatch;
+# upstream/ is checked against the 7.3 tree by scripts/upstream.sh
+check_patches "$KTREE" "$PATCHDIR"/[0-9]*.patch "$ROOT"/tests/*.patch
+check_trailers "$KTREE" "$PATCHDIR"/[0-9]*.patch
 
 # The three kernels: base and the negative control first, then the series.
 b=${BASE_VARIANT:-base}
 n=${NOLOCK_VARIANT:-series-nolock-debug}
 v=${VARIANT:-series-debug}
-# the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT)
-read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
-# mainline's fix ported to 6.1.192 and its negative control (the stable
-# comparison); PORT=0 skips them
-ports=()
-[ "${PORT:-1}" = 0 ] || ports=(mainline-port-debug mainline-port-nolock-debug)
+shapes=() ports=()
+if [ "$CHECK_TIER" = all ]; then
+	# the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT)
+	read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
+	# mainline's fix ported to 6.1.192 and its negative control (the
+	# stable comparison); PORT=0 skips them
+	[ "${PORT:-1}" = 0 ] || ports=(mainline-port-debug mainline-port-nolock-debug)
+fi
 log "== stage: kernels $b $n $v ${shapes[*]} ${ports[*]}"
 for k in "$b" "$n" "$v" "${shapes[@]}" "${ports[@]}"; do prepare_or_fail "$k"; done
 
@@ -173,22 +151,15 @@ for c in "$b-race-env" "$n-race" "$v-check" "${shape_logs[@]}"; do
 	console_summary "$(results_log "$c")" | sed "s/^/$c: /"
 done
 
-# TAP lines of a sub-script, counted here: forward PREFIX < output
-forward_tap() {
-	local line d
-	while IFS= read -r line; do
-		case "$line" in
-			"ok "*" # SKIP "*) d=${line#ok * - }; tap skip "$1: ${d%% # SKIP *}" "${d#* # SKIP }" ;;
-			"ok "*) tap ok "$1: ${line#ok * - }" ;;
-			"not ok "*) tap fail "$1: ${line#not ok * - }" ;;
-			[0-9]*" passed, "*|"1.."*) ;;
-			*) echo "$line" ;;
-		esac
-	done
-}
 if [ "${MAINLINE:-1}" != 0 ]; then
-	log "== stage: mainline 7.3 (scripts/upstream.sh: stock 7.3, the RFC, their negative controls)"
-	forward_tap "mainline 7.3" < <("$S/upstream.sh" 2>&1 || echo "not ok 0 - upstream.sh exited with status $?")
+	if [ "$CHECK_TIER" = all ]; then
+		log "== stage: mainline 7.3 (scripts/upstream.sh: stock 7.3, the RFC, their negative controls -> docs/UPSTREAM.md)"
+		up=(env UPSTREAM_DOC=1 "$S/upstream.sh")
+	else
+		log "== stage: mainline 7.3 (scripts/upstream.sh QUICK=1: the RFC applies, checkpatch, trailers, selftests in one source, touched objects with W=1)"
+		up=("$S/upstream.sh" QUICK=1)
+	fi
+	forward_tap "mainline 7.3" < <("${up[@]}" 2>&1 || echo "not ok 0 - upstream.sh exited with status $?")
 fi
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	log "== stage: bench QUICK=1"
@@ -196,6 +167,34 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
 log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep, 16K/64K, debian; bisectability)"
-forward_tap matrix < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+if [ "$CHECK_TIER" = all ]; then
+	# after the shape boots: docs/MATRIX.md's shapes table reads their records
+	forward_tap matrix < <(MATRIX_DOC=1 "$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+	log "== stage: compile matrix, mainline 7.3 (-> docs/MATRIX-7.3.md)"
+	forward_tap "matrix 7.3" < <(BASE=7.3 MATRIX_DOC=1 "$S/matrix.sh" 2>&1 ||
+		echo "not ok 0 - BASE=7.3 matrix.sh exited with status $?")
+	log "== stage: the series against the mainline port (scripts/compare.py -> docs/COMPARISON.md)"
+	if python3 "$S/compare.py" "$ROOT" "$WORK" >"$WORK/COMPARISON.md" 2>"$LOGS/compare.log"; then
+		cp "$WORK/COMPARISON.md" "$ROOT/docs/COMPARISON.md"; tap ok "docs/COMPARISON.md written"
+	else
+		tap fail "compare.py (log: $LOGS/compare.log)"; tail -n 5 "$LOGS/compare.log"
+	fi
+	# the records carry the digests of their inputs only when every check
+	# of this run passed: a record is only ever written by a green run
+	if [ "$TAP_FAIL" = 0 ]; then
+		log "== stage: records (scripts/records.py write -> docs/records.sha256)"
+		if python3 "$S/records.py" write --run-id "$RUN_ID" "$ROOT" >"$LOGS/records.log" 2>&1; then
+			tap ok "records stamped: $(tail -n 1 "$LOGS/records.log")"
+		else
+			tap fail "records.py write (log: $LOGS/records.log)"; tail -n 5 "$LOGS/records.log"
+		fi
+	else
+		tap fail "records not stamped: $TAP_FAIL checks of this run failed"
+	fi
+else
+	forward_tap matrix < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+fi
+log "== stage: records match their inputs (scripts/records.py check)"
+judge_records
 log "== done"
 tap_summary

@@ -38,7 +38,15 @@ need_tool() { command -v "$1" >/dev/null 2>&1 || die "missing tool: $1 (run 'mak
 # TAP output for the harness's own verdicts; counts for the final line.
 # todo: an expected failure (TAP's TODO directive), not counted as failed.
 TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0 TAP_TODO=0
+# The first line of a TAP stream is its version line (TAP 13, as
+# kselftest's run_kselftest.sh writes): tap_begin prints it once, at the
+# start of a command that writes TAP, or the first tap line does;
+# sub-scripts whose lines a parent forwards print theirs too, and the
+# parent drops it (forward_tap).
+TAP_BEGUN=0
+tap_begin() { [ "$TAP_BEGUN" = 1 ] || { echo "TAP version 13"; TAP_BEGUN=1; }; }
 tap() { # tap ok|fail|skip|todo DESCRIPTION [REASON]
+	tap_begin
 	TAP_N=$((TAP_N + 1))
 	case "$1" in
 		ok) TAP_PASS=$((TAP_PASS + 1)); echo "ok $TAP_N - $2" ;;
@@ -48,6 +56,7 @@ tap() { # tap ok|fail|skip|todo DESCRIPTION [REASON]
 	esac
 }
 tap_summary() {
+	tap_begin
 	echo "1..$TAP_N"
 	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped$([ "$TAP_TODO" = 0 ] ||
 		echo ", $TAP_TODO known failures (TODO)")"
@@ -78,4 +87,86 @@ judge_consoles() {
 console_summary() { # RESULTS-FILE
 	if [ -f "$1" ]; then python3 "$ROOT/scripts/results.py" summary "$1"
 	else echo "no results file $1"; fi
+}
+
+# TAP lines of a sub-script, counted here: forward_tap PREFIX < output
+forward_tap() {
+	local line d
+	while IFS= read -r line; do
+		case "$line" in
+			"ok "*" # SKIP "*) d=${line#ok * - }; tap skip "$1: ${d%% # SKIP *}" "${d#* # SKIP }" ;;
+			"ok "*) tap ok "$1: ${line#ok * - }" ;;
+			"not ok "*) tap fail "$1: ${line#not ok * - }" ;;
+			[0-9]*" passed, "*|"1.."*|"TAP version "*) ;;
+			*) echo "$line" ;;
+		esac
+	done
+}
+
+# checkpatch.pl --strict of KTREE on each patch file, one TAP line each.
+# UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so
+# Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests fall
+# under existing MAINTAINERS entries (see get_maintainer.pl in the cover
+# letters).  Test-only patches (tests/) carry no sign-off.
+# tests/mainline-port.patch carries mainline's lines verbatim (the
+# comparison must be mainline's fix, not our restyling of it): the
+# IF_HAVE_PG_ARCH_X table of include/trace/events/mmflags.h, whose ',{...}'
+# fragments checkpatch reads as bad spacing and unbracketed macros, and
+# asm/mte.h's stubs without blank lines between them.
+check_patches() { # KTREE PATCH...
+	local ktree=$1 p ignore out
+	shift
+	for p in "$@"; do
+		[ -e "$p" ] || continue
+		case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+		ignore=UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES
+		case "$p" in */tests/*) ignore+=,MISSING_SIGN_OFF ;; esac
+		case "$p" in */tests/mainline-port.patch)
+			ignore+=,SPACING,COMPLEX_MACRO,MACRO_ARG_PRECEDENCE,LINE_SPACING ;; esac
+		# from the kernel tree, as checkpatch expects; Debian's python3
+		# first: the SPDX check needs python3-ply
+		if out=$(cd "$ktree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
+			--ignore "$ignore" "$p" 2>&1) && [ -z "$out" ]; then
+			tap ok "checkpatch --strict: ${p#"$ROOT"/}"
+		else
+			tap fail "checkpatch --strict: ${p#"$ROOT"/}"; echo "$out" | head -n 20
+		fi
+	done
+}
+
+# Stable tooling reads Fixes: and Cc: stable only as trailers, and git
+# history never sees this harness: every patch whose message names a fix
+# must carry both as parsed trailers (git interpret-trailers --parse), and
+# no message may cite a path of this harness that the kernel (KTREE) lacks.
+check_trailers() { # KTREE PATCH...
+	local ktree=$1 p msg trailers why tok
+	shift
+	for p in "$@"; do
+		case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+		git mailinfo "$LOGS/msg" "$LOGS/msg.diff" <"$p" >/dev/null
+		msg=$(cat "$LOGS/msg")
+		trailers=$(git interpret-trailers --parse <<<"$msg")
+		why=""
+		if grep -q -i -E '^(Fixes|Cc: *stable)' <<<"$msg" &&
+			! { grep -q '^Fixes: [0-9a-f]\{12\} ("' <<<"$trailers" &&
+			    grep -q '^Cc: stable@vger.kernel.org' <<<"$trailers"; }; then
+			why="Fixes:/Cc: stable are not both parsed trailers"
+		fi
+		while read -r tok; do
+			if [ -e "$ROOT/$tok" ] && [ ! -e "$ktree/$tok" ]; then why+="${why:+; }cites harness path $tok"; fi
+		done < <(grep -o -E '[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+' <<<"$msg" | sort -u)
+		if [ -z "$why" ]; then tap ok "trailers and citations: ${p#"$ROOT"/}"
+		else tap fail "trailers and citations: ${p#"$ROOT"/}" "$why"; fi
+	done
+}
+
+# Every record of make check-all against today's inputs (scripts/records.py
+# check), as TAP lines: a stale or edited record fails, naming the input.
+judge_records() {
+	local res name reason out
+	out=$(python3 "$ROOT/scripts/records.py" check "$ROOT") || true
+	[ -n "$out" ] || { tap fail "records.py check produced no lines"; return; }
+	while IFS=$'\t' read -r res name reason; do
+		if [ "$res" = ok ]; then tap ok "$name ($reason)"; else tap fail "$name" "$reason"; fi
+	done <<<"$out"
 }

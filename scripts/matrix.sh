@@ -7,10 +7,12 @@
 # build with W=1 C=1 (sparse) on base and on the series in one build dir,
 # and compare the warnings in touched files; then build every kernel patch
 # of the series on its own (bisectability).
-# Usage: scripts/matrix.sh [FULL=1]
+# Usage: scripts/matrix.sh [FULL=1|QUICK=1]
 #   default: the touched objects that each config enables (what make check
 #            runs); FULL=1: arch/arm64/{kernel,mm,kvm}/ and, for
-#            bisectability, the whole Image at every patch.
+#            bisectability, the whole Image at every patch; QUICK=1: the
+#            touched objects of the default config with W=1 alone (no
+#            sparse, no bisectability: make check's 7.3 stage).
 # Prints TAP lines and writes work/matrix.md; FULL=1 (or MATRIX_DOC=1)
 # also writes docs/MATRIX.md.
 set -euo pipefail
@@ -18,11 +20,16 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 KTREE=${KERNEL_SRC:-$WORK/linux}
+full=0 quick=0
+case "${1:-}" in FULL=1) full=1 ;; QUICK=1) quick=1 ;; esac
 need_tool sparse
 # a sparse that this tree's checker-valid.sh accepts (7.3: sid's, built
 # into work/7.3/tools by scripts/sparse.sh), passed to kbuild as CHECK=
-SPARSE=$("$ROOT/scripts/sparse.sh" "$KTREE")
-if [ -f "$(dirname "$SPARSE")/version" ]; then
+SPARSE=
+[ "$quick" = 1 ] || SPARSE=$("$ROOT/scripts/sparse.sh" "$KTREE")
+if [ "$quick" = 1 ]; then
+	sparse_is="nothing: QUICK=1 checks W=1 alone"
+elif [ -f "$(dirname "$SPARSE")/version" ]; then
 	sparse_is="sparse from Debian sid's source package $(cat "$(dirname "$SPARSE")/version"), built by scripts/sparse.sh (the installed $(sparse --version) fails this tree's scripts/checker-valid.sh)"
 else
 	sparse_is="the installed sparse, $("$SPARSE" --version)"
@@ -32,11 +39,12 @@ mapfile -t touched < <(git -C "$KTREE" diff --name-only base..series -- arch inc
 	grep -E '\.(c|h)$')
 pat=$(printf '%s|' "${touched[@]}")
 pat="(${pat%|}):[0-9]+(:[0-9]+)?: (warning|error)"
-full=0
-[ "${1:-}" = FULL=1 ] && full=1
 if [ "$full" = 1 ]; then
 	cmd="make matrix FULL=1"
 	scope="Each config builds arch/arm64/{kernel,mm,kvm}/ with W=1 C=1 (sparse), base and series in one build directory; every kernel commit of the series then builds a whole Image on its own (release config), and its touched objects under every config."
+elif [ "$quick" = 1 ]; then
+	cmd="scripts/matrix.sh QUICK=1 (make check's 7.3 stage)"
+	scope="The default config builds the touched objects with W=1, base and series in one build directory."
 else
 	cmd="make matrix (the scope of make check)"
 	scope="Each config builds the touched objects that it enables with W=1 C=1 (sparse), base and series in one build directory; every kernel commit of the series then builds the touched objects on its own (default config).  \`make matrix FULL=1\` widens this to whole directories and Images."
@@ -59,6 +67,9 @@ declare -A needs=([arch/arm64/kernel/mte.o]=mte [arch/arm64/mm/mteswap.o]=mte
 debian_config=/usr/src/linux-config-$BASE/config.arm64_none_arm64.xz
 [ "$BASE" = 7.3 ] && debian_config=$WORK/pkg/usr/src/linux-config-7.3/config.arm64_none_arm64.xz
 configs=(default mte-off kvm-off lockdep pages-16k pages-64k debian)
+[ "$quick" = 1 ] && configs=(default)
+kextra="W=1 C=1 CHECK=$SPARSE"
+[ "$quick" = 1 ] && kextra="W=1"
 # config_spec CFG: sets frag (the configs column) and baseconfig
 config_spec() {
 	frag=$1 baseconfig=
@@ -90,7 +101,7 @@ for cfg in "${configs[@]}"; do
 		# first so that each build compiles (and sparse checks) them
 		for o in "${!needs[@]}"; do rm -f "$WORK/v/matrix/build-$cfg/$o"; done
 		if VARIANT_SPEC="$tree - $frag" VARIANT_TREE=matrix VARIANT_BUILD=build-$cfg BASECONFIG=$baseconfig \
-			TARGETS="$targets" KBUILD_EXTRA="W=1 C=1 CHECK=$SPARSE" \
+			TARGETS="$targets" KBUILD_EXTRA="$kextra" \
 			"$ROOT/scripts/build.sh" "$v" >"$LOGS/matrix-$v.out" 2>&1; then
 			res=ok
 		else
@@ -102,13 +113,14 @@ for cfg in "${configs[@]}"; do
 		# tree's checker-valid.sh (scripts/sparse.sh should have made
 		# sure it passes): then only W=1 was checked, and the table says so
 		nosparse=""
-		grep -q 'but sparse is not available or not up to date' "$LOGS/build-$v.log" &&
+		[ "$quick" = 0 ] && grep -q 'but sparse is not available or not up to date' "$LOGS/build-$v.log" &&
 			nosparse=" (W=1 only: kbuild did not run sparse $("$SPARSE" --version 2>/dev/null | cut -d' ' -f1), too old for this kernel)"
 		md+=("| $cfg | $tree | $res | ${n[$tree]}$nosparse |")
 		[ "$res" = ok ] || tap fail "$cfg: $tree builds (log: $LOGS/build-$v.log)"
 	done
 	if [ "${n[series]}" -le "${n[base]}" ]; then
 		checks="W=1/sparse"
+		[ "$quick" = 0 ] || checks="W=1"
 		[ -z "$nosparse" ] || checks="W=1 (sparse not run: too old for this kernel)"
 		tap ok "$cfg: no new $checks warnings in touched files (base ${n[base]}, series ${n[series]})"
 	else
@@ -118,6 +130,11 @@ for cfg in "${configs[@]}"; do
 	unset n
 done
 
+if [ "$quick" = 1 ]; then
+	printf '%s\n' "${md[@]}" >"$WORK/matrix.md"
+	[ "$TAP_FAIL" = 0 ]
+	exit
+fi
 # Bisectability: every kernel commit of the series builds on its own.
 md+=("" "| commit | builds |" "| --- | --- |")
 while read -r c subject; do

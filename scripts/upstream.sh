@@ -15,6 +15,11 @@
 # work/7.3/UPSTREAM.md.  The same-kernel comparison (footprint, fast-path
 # instructions, make bench's records when present) comes from
 # scripts/compare.py --base 7.3.
+# Usage: scripts/upstream.sh [QUICK=1]
+#   QUICK=1 (make check): upstream/ applies, checkpatch --strict (7.3's)
+#   and the trailers of every patch, the selftests in one source, and the
+#   touched objects build with no new W=1 warnings (scripts/matrix.sh
+#   QUICK=1); no kernel is booted and no report is written.
 # Outputs: work/7.3/{linux,v,logs,results}/, the report.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +27,7 @@ export BASE=7.3
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 S=$ROOT/scripts
+tap_begin
 times=$WORK/times.tsv
 report=$WORK/UPSTREAM.md
 [ "${UPSTREAM_DOC:-0}" = 1 ] && report=$ROOT/docs/UPSTREAM.md
@@ -47,11 +53,19 @@ if ! stage prepare "$S/prepare.sh"; then
 fi
 npatches=$(grep -cv -e '^#' -e '^$' "$PATCHDIR/series")
 tap ok "upstream/ applies to linux-source-7.3 with git am ($npatches patches)"
+check_patches "$WORK/linux" "$PATCHDIR"/[0-9]*.patch
+check_trailers "$WORK/linux" "$PATCHDIR"/[0-9]*.patch
 if python3 "$S/selftests-sync.py" check >"$LOGS/selftests-sync.log" 2>&1; then
 	tap ok "$(tail -n 1 "$LOGS/selftests-sync.log")"
 else
 	tap fail "the 6.1 selftests are not upstream/'s + tests/selftests-6.1.diff (log: $LOGS/selftests-sync.log)"
 	head -n 20 "$LOGS/selftests-sync.log"
+fi
+if [ "${1:-}" = QUICK=1 ]; then
+	stage "matrix QUICK=1" forward_tap "W=1" < <("$S/matrix.sh" QUICK=1 2>&1 ||
+		echo "not ok 0 - matrix.sh QUICK=1 exited with status $?")
+	tap_summary
+	exit
 fi
 echo "$RUN_ID" >"$LOGS/upstream.run-id"
 # every kernel first (rfc, the release build of the RFC, is only measured:

@@ -330,5 +330,60 @@ bench_list() {
 check_ "variants: every row's patches and config fragments exist" table_ok
 check_ "variants: an unknown variant is refused, naming tests/variants" unknown_refused
 check_ "variants: the bench lists come from the table's bench column" bench_list
+# --- the records of make check-all (scripts/records.py): a fake project
+# tree with every record and a few inputs
+records_tree() {
+	rm -rf "$tmp/rec" && mkdir -p "$tmp/rec"/{docs,patches,upstream,tests,scripts}
+	local f
+	for f in UPSTREAM MATRIX MATRIX-7.3 COMPARISON; do echo "# $f" >"$tmp/rec/docs/$f.md"; done
+	echo 'patch 1' >"$tmp/rec/upstream/0001-a.patch"
+	echo 'patch 2' >"$tmp/rec/patches/0001-b.patch"
+	echo 'role x' >"$tmp/rec/tests/expectations"
+	python3 "$root/scripts/records.py" write --run-id R1 "$tmp/rec" >/dev/null
+}
+records() { python3 "$root/scripts/records.py" check "$tmp/rec"; }
+records_fresh_pass() { records_tree; records; }
+records_byte_fails() { # one byte of an upstream/ patch: every record stale, naming it
+	local out
+	records_tree
+	sed -i 's/1/2/' "$tmp/rec/upstream/0001-a.patch"
+	out=$(records) && return 1
+	grep -q $'^fail\trecords: docs/UPSTREAM.md\tstale: upstream/0001-a.patch changed' <<<"$out" &&
+		[ "$(grep -c '^fail' <<<"$out")" = 4 ]
+}
+records_new_input_fails() {
+	local out
+	records_tree
+	echo 'patch 3' >"$tmp/rec/upstream/0002-c.patch"
+	out=$(records) && return 1
+	grep -q 'upstream/0002-c.patch is new' <<<"$out"
+}
+records_edit_fails() { # a record edited by hand after the run
+	local out
+	records_tree
+	echo 'better figure' >>"$tmp/rec/docs/MATRIX.md"
+	out=$(records) && return 1
+	grep -q $'^fail\trecords: docs/MATRIX.md\tedited since' <<<"$out" &&
+		grep -q $'^ok\trecords: docs/UPSTREAM.md' <<<"$out"
+}
+records_unstamped_fails() {
+	local out
+	records_tree
+	rm "$tmp/rec/docs/records.sha256"
+	out=$(records) && return 1
+	grep -q 'not stamped' <<<"$out"
+}
+records_rerun_passes() { # check-all run again: stamped anew, green again
+	records_tree
+	sed -i 's/1/2/' "$tmp/rec/upstream/0001-a.patch"
+	python3 "$root/scripts/records.py" write --run-id R2 "$tmp/rec" >/dev/null
+	records | grep -q 'run R2'
+}
+check_ "records: freshly stamped records pass" records_fresh_pass
+check_ "records: one byte of an upstream/ patch fails every record, naming the patch" records_byte_fails
+check_ "records: a new input file fails the records" records_new_input_fails
+check_ "records: a record edited after its run fails" records_edit_fails
+check_ "records: no manifest fails" records_unstamped_fails
+check_ "records: a new check-all stamp passes again" records_rerun_passes
 echo "1..$n"
 exit "$bad"
