@@ -97,26 +97,21 @@ KTREE=${KERNEL_SRC:-$WORK/linux}
 check_patches "$KTREE" "$PATCHDIR"/[0-9]*.patch "$ROOT"/tests/*.patch
 check_trailers "$KTREE" "$PATCHDIR"/[0-9]*.patch
 
+# make check's stages come first, in make check's order, in both tiers (so
+# the time at which check-all ends them is a make check's time); check-all
+# then adds its own.
 # The three kernels: base and the negative control first, then the series.
 b=${BASE_VARIANT:-base}
 n=${NOLOCK_VARIANT:-series-nolock-debug}
 v=${VARIANT:-series-debug}
-shapes=() ports=()
-if [ "$CHECK_TIER" = all ]; then
-	# the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT)
-	read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
-	# mainline's fix ported to 6.1.192 and its negative control (the
-	# stable comparison); PORT=0 skips them
-	[ "${PORT:-1}" = 0 ] || ports=(mainline-port-debug mainline-port-nolock-debug)
-fi
-log "== stage: kernels $b $n $v ${shapes[*]} ${ports[*]}"
-for k in "$b" "$n" "$v" "${shapes[@]}" "${ports[@]}"; do prepare_or_fail "$k"; done
+log "== stage: kernels $b $n $v"
+for k in "$b" "$n" "$v"; do prepare_or_fail "$k"; done
 
 boot() { # VARIANT TESTS NAME [APPEND]
 	if APPEND="${4:-}" "$S/boot.sh" "$1" "$2" "$3"; then tap ok "$3: boots, finishes, no kernel report"
 	else tap fail "$3: boot/console (console: $LOGS/console-$3.log, results: $(results_log "$3"))"; fi
 }
-# one run id for the three boots: the evaluator refuses results files of
+# one run id for every boot: the evaluator refuses results files of
 # another run (make verdict reads it back from work/logs/check.run-id)
 echo "$RUN_ID" >"$LOGS/check.run-id"
 log "== stage: boot $b (race tests, no amplifier; env tests), run $RUN_ID"
@@ -125,41 +120,20 @@ log "== stage: boot $n (race tests, amplifier on)"
 boot "$n" race "$n-race"
 log "== stage: boot $v (every selftest, then the race tests, amplifier on)"
 boot "$v" check "$v-check"
-shape_runs=() shape_logs=()
-for k in "${shapes[@]}"; do
-	log "== stage: boot $k (kernel shape: the race tests, amplifier on)"
-	boot "$k" race "$k-race"
-	shape_runs+=("shape=$k:$(results_log "$k-race")") shape_logs+=("$k-race")
-done
-if [ ${#ports[@]} -gt 0 ]; then
-	log "== stage: boot ${ports[0]} (mainline's fix on 6.1.192: the race tests, amplifier on)"
-	boot "${ports[0]}" race "${ports[0]}-race"
-	log "== stage: boot ${ports[1]} (its negative control: the race tests, amplifier on)"
-	boot "${ports[1]}" race "${ports[1]}-race"
-	shape_runs+=("port=${ports[0]}:$(results_log "${ports[0]}-race")"
-		"port-nolock=${ports[1]}:$(results_log "${ports[1]}-race")")
-	shape_logs+=("${ports[0]}-race" "${ports[1]}-race")
-fi
 
 log "== stage: verdicts (scripts/verdict.py, tests/expectations)"
 runs=("base=$b:$(results_log "$b-race-env")" "nolock=$n:$(results_log "$n-race")"
-	"series=$v:$(results_log "$v-check")" "${shape_runs[@]}")
+	"series=$v:$(results_log "$v-check")")
 # make verdict re-judges exactly these (scripts/verdict.sh)
 printf '%s\n' "${runs[@]}" >"$LOGS/check.runs"
 judge_consoles --run-id "$RUN_ID" "${runs[@]}"
-for c in "$b-race-env" "$n-race" "$v-check" "${shape_logs[@]}"; do
+for c in "$b-race-env" "$n-race" "$v-check"; do
 	console_summary "$(results_log "$c")" | sed "s/^/$c: /"
 done
 
 if [ "${MAINLINE:-1}" != 0 ]; then
-	if [ "$CHECK_TIER" = all ]; then
-		log "== stage: mainline 7.3 (scripts/upstream.sh: stock 7.3, the RFC, their negative controls -> docs/UPSTREAM.md)"
-		up=(env UPSTREAM_DOC=1 "$S/upstream.sh")
-	else
-		log "== stage: mainline 7.3 (scripts/upstream.sh QUICK=1: the RFC applies, checkpatch, trailers, selftests in one source, touched objects with W=1)"
-		up=("$S/upstream.sh" QUICK=1)
-	fi
-	forward_tap "mainline 7.3" < <("${up[@]}" 2>&1 || echo "not ok 0 - upstream.sh exited with status $?")
+	log "== stage: mainline 7.3 (scripts/upstream.sh QUICK=1: the RFC applies, checkpatch, trailers, selftests in one source, touched objects with W=1)"
+	forward_tap "mainline 7.3" < <("$S/upstream.sh" QUICK=1 2>&1 || echo "not ok 0 - upstream.sh exited with status $?")
 fi
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	log "== stage: bench QUICK=1"
@@ -167,13 +141,52 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
 	else tap fail "make bench QUICK=1 (log: $LOGS/bench-quick.log)"; tail -n 15 "$LOGS/bench-quick.log"; fi
 fi
 log "== stage: compile matrix (W=1 C=1, MTE=n, KVM=n, lockdep, 16K/64K, debian; bisectability)"
+forward_tap matrix < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+log "== make check's stages done"
+
 if [ "$CHECK_TIER" = all ]; then
+	# the series on other kernel shapes (16K pages; KASAN_HW_TAGS + PREEMPT;
+	# SHAPE_VARIANTS='' for none), mainline's fix ported to 6.1.192 and its
+	# negative control (the stable comparison; PORT=0 skips them)
+	read -r -a shapes <<<"${SHAPE_VARIANTS-series-16k-debug series-kasan}"
+	ports=()
+	[ "${PORT:-1}" = 0 ] || ports=(mainline-port-debug mainline-port-nolock-debug)
+	log "== stage (check-all): kernels ${shapes[*]} ${ports[*]}"
+	for k in "${shapes[@]}" "${ports[@]}"; do prepare_or_fail "$k"; done
+	more=()
+	for k in "${shapes[@]}"; do
+		log "== stage (check-all): boot $k (kernel shape: the race tests, amplifier on)"
+		boot "$k" race "$k-race"
+		more+=("shape=$k:$(results_log "$k-race")")
+	done
+	if [ ${#ports[@]} -gt 0 ]; then
+		log "== stage (check-all): boot ${ports[0]} (mainline's fix on 6.1.192: the race tests, amplifier on)"
+		boot "${ports[0]}" race "${ports[0]}-race"
+		log "== stage (check-all): boot ${ports[1]} (its negative control: the race tests, amplifier on)"
+		boot "${ports[1]}" race "${ports[1]}-race"
+		more+=("port=${ports[0]}:$(results_log "${ports[0]}-race")"
+			"port-nolock=${ports[1]}:$(results_log "${ports[1]}-race")")
+	fi
+	if [ ${#more[@]} -gt 0 ]; then
+		log "== stage (check-all): verdicts of the shapes and the port"
+		printf '%s\n' "${more[@]}" >>"$LOGS/check.runs"
+		judge_consoles --run-id "$RUN_ID" "${more[@]}"
+		for r in "${more[@]}"; do
+			console_summary "${r#*:}" | sed "s/^/${r%%:*}: /"
+		done
+	fi
+	if [ "${MAINLINE:-1}" != 0 ]; then
+		log "== stage (check-all): mainline 7.3 (scripts/upstream.sh: stock 7.3, the RFC, their negative controls -> docs/UPSTREAM.md)"
+		forward_tap "mainline 7.3 boots" < <(UPSTREAM_DOC=1 "$S/upstream.sh" 2>&1 ||
+			echo "not ok 0 - upstream.sh exited with status $?")
+	fi
 	# after the shape boots: docs/MATRIX.md's shapes table reads their records
-	forward_tap matrix < <(MATRIX_DOC=1 "$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
-	log "== stage: compile matrix, mainline 7.3 (-> docs/MATRIX-7.3.md)"
+	log "== stage (check-all): compile matrix with its shapes table (-> docs/MATRIX.md)"
+	forward_tap "matrix (doc)" < <(MATRIX_DOC=1 "$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
+	log "== stage (check-all): compile matrix, mainline 7.3 (-> docs/MATRIX-7.3.md)"
 	forward_tap "matrix 7.3" < <(BASE=7.3 MATRIX_DOC=1 "$S/matrix.sh" 2>&1 ||
 		echo "not ok 0 - BASE=7.3 matrix.sh exited with status $?")
-	log "== stage: the series against the mainline port (scripts/compare.py -> docs/COMPARISON.md)"
+	log "== stage (check-all): the series against the mainline port (scripts/compare.py -> docs/COMPARISON.md)"
 	if python3 "$S/compare.py" "$ROOT" "$WORK" >"$WORK/COMPARISON.md" 2>"$LOGS/compare.log"; then
 		cp "$WORK/COMPARISON.md" "$ROOT/docs/COMPARISON.md"; tap ok "docs/COMPARISON.md written"
 	else
@@ -182,7 +195,7 @@ if [ "$CHECK_TIER" = all ]; then
 	# the records carry the digests of their inputs only when every check
 	# of this run passed: a record is only ever written by a green run
 	if [ "$TAP_FAIL" = 0 ]; then
-		log "== stage: records (scripts/records.py write -> docs/records.sha256)"
+		log "== stage (check-all): records (scripts/records.py write -> docs/records.sha256)"
 		if python3 "$S/records.py" write --run-id "$RUN_ID" "$ROOT" >"$LOGS/records.log" 2>&1; then
 			tap ok "records stamped: $(tail -n 1 "$LOGS/records.log")"
 		else
@@ -191,8 +204,6 @@ if [ "$CHECK_TIER" = all ]; then
 	else
 		tap fail "records not stamped: $TAP_FAIL checks of this run failed"
 	fi
-else
-	forward_tap matrix < <("$S/matrix.sh" 2>&1 || echo "not ok 0 - matrix.sh exited with status $?")
 fi
 log "== stage: records match their inputs (scripts/records.py check)"
 judge_records
