@@ -10,7 +10,11 @@ the expectations, the variants, the config fragments, the guest's scripts,
 the selftest sources, which are in the patch sets and
 tests/selftests-6.1.diff, and the scripts that build, boot and judge).
 
-  records.py write [--run-id ID] ROOT   stamp (check-all, after a green run)
+  records.py snapshot ROOT FILE        the inputs' digests at a run's start
+  records.py write [--run-id ID] [--snapshot FILE] ROOT
+                                        stamp (check-all, after a green run);
+                                        refused when an input is uncommitted
+                                        or changed since the snapshot
   records.py check ROOT                 one line per record:
                                         RESULT<TAB>NAME<TAB>REASON
 
@@ -32,12 +36,10 @@ RECORDS = ['docs/UPSTREAM.md', 'docs/MATRIX.md', 'docs/MATRIX-7.3.md', 'docs/COM
 # what decides the records: globs relative to the project's root
 INPUTS = ['patches/*', 'upstream/*', 'tests/*.patch', 'tests/selftests-6.1.diff',
           'tests/expectations', 'tests/variants', 'configs/*', 'guest/*',
-          'scripts/verdict.py', 'scripts/results.py', 'scripts/records.py',
-          'scripts/lib.sh', 'scripts/check.sh', 'scripts/upstream.sh', 'scripts/matrix.sh',
-          'scripts/sparse.sh', 'scripts/boot.sh', 'scripts/build.sh', 'scripts/variant.sh',
-          'scripts/tree.sh', 'scripts/selftests.sh', 'scripts/initramfs.sh',
-          'scripts/compare.py', 'scripts/upstream-report.py', 'scripts/selftests-sync.py',
-          'scripts/fastpath.py']
+          # every script that builds, boots, judges or writes a record, the
+          # front door, and the benchmark ratios that compare.py reads
+          'scripts/*', 'bench/*.sh', 'Makefile',
+          'docs/ratios.json', 'docs/bench-7.3/ratios.json']
 HOW = 'run make check-all and commit its records'
 
 
@@ -59,10 +61,40 @@ def inputs(root):
     return out
 
 
-def write(root, run_id):
+def snapshot(root, path):
+    with open(path, 'w') as f:
+        f.writelines(f'{d}  {p}\n' for p, d in sorted(inputs(root).items()))
+
+
+def uncommitted(root):
+    """Inputs that differ from git's HEAD (modified, staged or untracked)."""
+    try:
+        out = subprocess.run(['git', '-C', root, 'status', '--porcelain', '--', *INPUTS],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return [line[3:] for line in out.splitlines() if line]
+
+
+def write(root, run_id, snap=None):
     missing = [r for r in RECORDS if not os.path.isfile(os.path.join(root, r))]
     if missing:
         sys.exit(f'records.py write: no {", ".join(missing)}: the run did not write them')
+    # a stamp says "these records came from these inputs": refuse it when
+    # the inputs the run started from are not the ones on disk now, or are
+    # not the ones a commit will carry
+    dirty = uncommitted(root)
+    if dirty:
+        sys.exit(f'records.py write: refused: uncommitted inputs ({", ".join(dirty[:5])}); '
+                 'commit them and run make check-all again')
+    if snap:
+        with open(snap) as f:
+            then = dict(reversed(line.rstrip('\n').split('  ', 1)) for line in f if line.strip())
+        now = inputs(root)
+        moved = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
+        if moved:
+            sys.exit(f'records.py write: refused: inputs changed during the run ({", ".join(moved[:5])}); '
+                     'run make check-all again')
     try:
         commit = subprocess.run(['git', '-C', root, 'rev-parse', '--short=12', 'HEAD'],
                                 capture_output=True, text=True, check=True).stdout.strip()
@@ -135,12 +167,19 @@ def check(root):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('command', choices=['write', 'check'])
+    ap.add_argument('command', choices=['snapshot', 'write', 'check'])
     ap.add_argument('root')
+    ap.add_argument('file', nargs='?', help='snapshot: where to write the digests')
     ap.add_argument('--run-id', default='manual')
+    ap.add_argument('--snapshot', help='write: the snapshot taken at the run\'s start')
     args = ap.parse_args()
+    if args.command == 'snapshot':
+        if not args.file:
+            ap.error('snapshot needs FILE')
+        snapshot(args.root, args.file)
+        return 0
     if args.command == 'write':
-        write(args.root, args.run_id)
+        write(args.root, args.run_id, args.snapshot)
         return 0
     out = check(args.root)
     for res, name, reason in out:

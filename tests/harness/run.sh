@@ -379,11 +379,31 @@ records_rerun_passes() { # check-all run again: stamped anew, green again
 	python3 "$root/scripts/records.py" write --run-id R2 "$tmp/rec" >/dev/null
 	records | grep -q 'run R2'
 }
+records_moved_refused() { # an input changed while the run used it: no stamp
+	local out
+	records_tree
+	python3 "$root/scripts/records.py" snapshot "$tmp/rec" "$tmp/rec.snap"
+	sed -i 's/2/3/' "$tmp/rec/patches/0001-b.patch"
+	! python3 "$root/scripts/records.py" write --run-id R3 --snapshot "$tmp/rec.snap" "$tmp/rec" 2>"$tmp/rec.err" &&
+		grep -q 'inputs changed during the run (patches/0001-b.patch)' "$tmp/rec.err" || return 1
+	out=$(records) && return 1
+	grep -q 'stale: patches/0001-b.patch changed.*(run R1 ' <<<"$out"
+}
+records_uncommitted_refused() { # the stamp must describe what a commit carries
+	records_tree
+	git -C "$tmp/rec" init -q && git -C "$tmp/rec" add -A &&
+		git -C "$tmp/rec" -c user.name=t -c user.email=t@t commit -qm t || return 1
+	echo 'patch 4' >"$tmp/rec/upstream/0004-d.patch"
+	! python3 "$root/scripts/records.py" write --run-id R4 "$tmp/rec" 2>"$tmp/rec.err" &&
+		grep -q 'uncommitted inputs (upstream/0004-d.patch)' "$tmp/rec.err"
+}
 check_ "records: freshly stamped records pass" records_fresh_pass
 check_ "records: one byte of an upstream/ patch fails every record, naming the patch" records_byte_fails
 check_ "records: a new input file fails the records" records_new_input_fails
 check_ "records: a record edited after its run fails" records_edit_fails
 check_ "records: no manifest fails" records_unstamped_fails
 check_ "records: a new check-all stamp passes again" records_rerun_passes
+check_ "records: an input changed during the run refuses the stamp" records_moved_refused
+check_ "records: an uncommitted input refuses the stamp" records_uncommitted_refused
 echo "1..$n"
 exit "$bad"
