@@ -61,16 +61,8 @@ CHECK_TIER=${CHECK_TIER:-check}
 case "$CHECK_TIER" in check|all) ;; *) die "CHECK_TIER=$CHECK_TIER: the tiers are check (make check) and all (make check-all)" ;; esac
 log "== make $([ "$CHECK_TIER" = all ] && echo check-all || echo check) (CHECK_TIER=$CHECK_TIER)"
 if [ "$CHECK_TIER" = all ]; then
-	# Knobs that skip or replace what writes or decides a record: a run
-	# with any of them set is a run of something else, and does not stamp.
-	declare -A defaults=([MAINLINE]=1 [PORT]=1 [SKIP_BENCH]=0 [VARIANT]=series-debug
-		[NOLOCK_VARIANT]=series-nolock-debug [BASE_VARIANT]=base [MIN_WINDOWS]=5
-		[SHAPE_VARIANTS]="series-16k-debug series-kasan" [SMP]=2 [MEM]=2048
-		[MATRIX_CONFIGS]="" [KERNEL_SRC]="" [KERNEL_IMAGE]="" [KERNEL_CONFIG]="" [TARBALL]="")
-	bypass=()
-	for k in "${!defaults[@]}"; do
-		[ -n "${!k+set}" ] && [ "${!k}" != "${defaults[$k]}" ] && bypass+=("$k=${!k}")
-	done
+	# a run with a knob that replaces a part of it does not stamp
+	mapfile -t bypass < <(stamp_bypass)
 	# what the records will be stamped against: refused at the end if an
 	# input changed on disk while the run used it
 	python3 "$S/records.py" snapshot "$ROOT" "$LOGS/records.snapshot"

@@ -379,6 +379,18 @@ records_rerun_passes() { # check-all run again: stamped anew, green again
 	python3 "$root/scripts/records.py" write --run-id R2 "$tmp/rec" >/dev/null
 	records | grep -q 'run R2'
 }
+bypass() { # stamp_bypass as check.sh sees it, under the environment given
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	env -u TARBALL -u SMP -u MEM "$@" bash -c '. "$1/scripts/lib.sh"; stamp_bypass' _ "$root"
+}
+bypass_defaults_stamp() { # make check-all as the Makefile runs it: SMP= MEM= exported empty
+	[ -z "$(bypass SMP= MEM=)" ] && [ -z "$(bypass)" ] &&
+		[ -z "$(bypass SMP=2 MEM=2048 TARBALL=/usr/src/linux-source-6.1.tar.xz)" ]
+}
+bypass_knob_refused() { # a knob that replaces a part of the run: named, no stamp
+	[ "$(bypass SMP= MEM=4096)" = MEM=4096 ] &&
+		[ "$(bypass MAINLINE=0 TARBALL=/tmp/x.tar.xz | sort | tr '\n' ' ')" = 'MAINLINE=0 TARBALL=/tmp/x.tar.xz ' ]
+}
 records_moved_refused() { # an input changed while the run used it: no stamp
 	local out
 	records_tree
@@ -404,6 +416,8 @@ check_ "records: a record edited after its run fails" records_edit_fails
 check_ "records: no manifest fails" records_unstamped_fails
 check_ "records: a new check-all stamp passes again" records_rerun_passes
 check_ "records: an input changed during the run refuses the stamp" records_moved_refused
+check_ "records: check-all with its defaults (SMP= MEM= from the Makefile) stamps" bypass_defaults_stamp
+check_ "records: a knob that replaces a part of check-all is named and refuses the stamp" bypass_knob_refused
 check_ "records: an uncommitted input refuses the stamp" records_uncommitted_refused
 echo "1..$n"
 exit "$bad"
