@@ -11,7 +11,7 @@ export KERNEL_SRC KERNEL_IMAGE KERNEL_CONFIG SMP MEM BOOT_TIMEOUT
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
 	@echo '              boot QEMU (MTE, EL2/KVM), run the tests, print verdicts'
-	@echo 'make check    the project tests (what CI runs, about 40 min on a new machine):'
+	@echo 'make check    the project tests (what CI runs, about 26 min on a new machine):'
 	@echo '              shellcheck, evaluator tests, checkpatch and trailers of every'
 	@echo '              patch set, quilt, base (release) caught with no amplifier,'
 	@echo '              series-nolock-debug caught, series-debug green; the RFC applies'

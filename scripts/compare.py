@@ -267,13 +267,26 @@ def main():
     cost = {'more': 'costs fewer instructions per initialised page (above)',
             'fewer': 'costs more instructions per initialised page (above)'}.get(
         side, 'has the per-page cost shown above')
+    # Which patches reach outside arch/arm64 (code, not Documentation/):
+    # the footprint table counts the whole series, the conclusion says where
+    nums = [int(os.path.basename(p)[:4]) for p in series_fix()
+            if outside(numstat([p]), False)[0]]
+    lock = [int(os.path.basename(p)[:4]) for p in series_fix() if 'hashed' in p]
+    if not nums:
+        where = 'changes nothing outside arch/arm64'
+    elif lock and max(nums) < min(lock):
+        where = (f'changes code outside arch/arm64 only in patch{"es" if len(nums) > 1 else ""} '
+                 + ', '.join(map(str, nums)) + ' (fixes of other tag bugs that come before its '
+                 'locks, which the port does not carry), not in its locks')
+    else:
+        where = 'changes code outside arch/arm64 in patches ' + ', '.join(map(str, nums))
     print('## Conclusion\n')
     print('Both close the race on 6.1.192 and pass the same tests; the port is upstream\'s '
           f'code and {cost}, while the series '
-          'changes nothing outside arch/arm64, adds no page flag or procfs/trace name, keeps '
+          f'{where}, adds no page flag or procfs/trace name, keeps '
           '6.1\'s memslot ABI for private VMAs, and never waits for a flag.  A stable tree '
           'that accepts a core-mm page flag and that ABI change is better served by the port; '
-          'the series is the arch-only fix for trees that do not, and the 6.1 form of the '
+          'the series is the arch-only race fix for trees that do not, and the 6.1 form of the '
           'mainline RFC (upstream/), which proposes the same locks in place of PG_mte_lock.\n')
     print('## Test results (make check, amplifier on)\n')
     print('| role | variant | test: subtest | expected | result | evidence |')

@@ -23,6 +23,8 @@ expect=$root/tests/expectations
 S1='MAP_SHARED mprotect(PROT_MTE) vs first touch, 64 pages'
 S2='MAP_SHARED mprotect(PROT_MTE) vs first touch, shmem THP'
 S3='MAP_SHARED tagged pages keep their tags across swap, two mms'
+S4='anonymous THP split keeps the tags of its PROT_MTE half'
+S5='anonymous THP split leaves its untagged half uninitialised'
 K1='MAP_SHARED memfd memslot with KVM_CAP_ARM_MTE accepted'
 K2='stage 2 first touch vs stage 1 first touch on a shared memslot'
 K3='KVM_ARM_MTE_COPY_TAGS write vs first touch'
@@ -47,15 +49,18 @@ sec() {
 	printf 'harness: TAP begin %s\nTAP version 13\n1..%s\n%s\nharness: TAP end %s\n' "$1" \
 		"$(grep -c -E '^(not )?ok [0-9]+ selftests: ' <<<"$body")" "$body" "$1"
 }
-# stage1 V1 L1 V2 L2 V3: the stage 1 race test (V: ok | not ok)
+# stage1 V1 L1 V2 L2 V3 [V4 L4]: the stage 1 race test (V: ok | not ok),
+# then its two THP split subtests (V4 L4 the first; the second passes)
 stage1() {
-	local top=ok
-	[ "$1" = ok ] && [ "$3" = ok ] && [ "$5" = ok ] || top="not ok"
-	printf '# selftests: arm64: check_tag_init_race\n# TAP version 13\n# 1..3\n'
+	local top=ok v4=${6:-ok} l4=${7:-0}
+	[ "$1" = ok ] && [ "$3" = ok ] && [ "$5" = ok ] && [ "$v4" = ok ] || top="not ok"
+	printf '# selftests: arm64: check_tag_init_race\n# TAP version 13\n# 1..5\n'
 	printf '# # %s: rounds 6000 page-rounds %s lost %s time 1.0s\n# %s 1 %s\n' "$S1" "$PR" "$2" "$1" "$S1"
 	printf '# # %s: rounds 800 page-rounds %s lost %s time 1.0s\n# %s 2 %s\n' "$S2" "$PR" "$4" "$3" "$S2"
 	printf '# # %s: rounds 16 page-rounds 256 lost 0 time 1.0s\n' "$S3"
 	printf '# # %s: 200 of 256 pages swapped out\n# %s 3 %s\n' "$S3" "$5" "$S3"
+	printf '# # %s: rounds 1 page-rounds 256 lost %s\n# %s 4 %s\n' "$S4" "$l4" "$v4" "$S4"
+	printf '# # %s: rounds 1 page-rounds 256 lost 0\n# ok 5 %s\n' "$S5" "$S5"
 	printf '%s 1 selftests: arm64: check_tag_init_race%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
 # stage2 V2 L2 V3 L3: the KVM race test
@@ -88,7 +93,7 @@ win() { printf 'harness: race windows arm64:check_tag_init_race %s\nharness: rac
 
 good_base() {
 	up absent
-	{ stage1 "not ok" 3 ok 0 ok; base_skip; tag_init "not ok"; } | sec race
+	{ stage1 "not ok" 3 ok 0 ok "not ok" 8192; base_skip; tag_init "not ok"; } | sec race
 	{ envs "not ok" exit=254; } | sec env
 	done_ base base-race-env
 }
@@ -250,7 +255,7 @@ out=$(python3 "$root/scripts/results.py" scan "$tmp/console") || rc=$?
 [ "$rc" = 1 ] && [ "$(wc -l <<<"$out")" = 5 ]; report "hole 11: the console scan finds every RCU stall form, hung tasks and the OOM killer" $?
 case_ "hole 12: base's KVM SKIP for a missing capability fails" fail "expected reason" base \
 	"s/^# 1..0 # SKIP MAP_SHARED memslots with KVM_CAP_ARM_MTE refused \\(EINVAL\\)/# 1..0 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_ARM_MTE)/"
-case_ "plans: a test that reports fewer subtests than it planned fails" fail "planned 3 subtests, 2" series \
+case_ "plans: a test that reports fewer subtests than it planned fails" fail "planned 5 subtests, 4" series \
 	"/^# # $E3: 200 of/,/^# ok 3 /d"
 case_ "plans: a section that reports fewer tests than planned fails" fail "planned 6 tests, 5" series \
 	"/^# selftests: arm64: check_prctl/d; /^ok 1 selftests: arm64: check_prctl/d"
