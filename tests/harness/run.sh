@@ -33,6 +33,7 @@ K5='shared VMA that cannot hold tags gets -EINVAL (got -1, Invalid argument)'
 K6='private VMA that cannot hold tags is still accepted (got 0, Success)'
 Z1='stage 2 read of a never-written page leaves the zero page unflagged'
 Z2='a private hugetlb page reused by a second MTE VM starts with zero tags'
+Z3='a hugetlb page that stage 2 maps page by page starts with zero tags'
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
@@ -73,9 +74,10 @@ stage2() {
 	printf '# ok 4 %s\n# ok 5 %s\n# ok 6 %s\n' "$K4" "$K5" "$K6"
 	printf '%s 1 selftests: kvm: mte_shared_memslot%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
-# tag_init V: mte_tag_init, both subtests V (ok | not ok)
+# tag_init V: mte_tag_init, every subtest V (ok | not ok)
 tag_init() {
-	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..2\n# %s 1 %s\n# %s 2 %s\n' "$1" "$Z1" "$1" "$Z2"
+	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..3\n# %s 1 %s\n# %s 2 %s\n# %s 3 %s\n' \
+		"$1" "$Z1" "$1" "$Z2" "$1" "$Z3"
 	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
 # the whole test skipped before its plan (ksft_exit_skip()); the captured
@@ -265,6 +267,10 @@ case_ "fail: a base that crashes in mte_tag_init is not the expected failure" fa
 	"s/^not ok 1 selftests: kvm: mte_tag_init # exit=1/not ok 1 selftests: kvm: mte_tag_init # exit=139/"
 case_ "fail: the series failing the hugetlb reuse test fails" fail "hugetlb page reused.*expected pass" series \
 	"0,/^# ok 2 $Z2/s//# not ok 2 $Z2/"
+case_ "fail: the series failing the hugetlb page-by-page test fails" fail "page by page.*expected pass" series \
+	"0,/^# ok 3 $Z3/s//# not ok 3 $Z3/"
+case_ "fail: a base that passes the hugetlb page-by-page test does not have the bug" fail "expected to fail" base \
+	"s/^# not ok 3 $Z3/# ok 3 $Z3/"
 case_ "exposure: a swap subtest that swapped too few pages fails" fail "pages swapped out, below" series \
 	"s/^(# # $E3:) 200 of 256/\\1 1 of 256/"
 
