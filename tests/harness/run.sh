@@ -335,41 +335,83 @@ bench_list() {
 check_ "variants: every row's patches and config fragments exist" table_ok
 check_ "variants: an unknown variant is refused, naming tests/variants" unknown_refused
 check_ "variants: the bench lists come from the table's bench column" bench_list
-# --- the records of make check-all (scripts/records.py): a fake project
-# tree with every record and a few inputs
+# --- the records (scripts/records.py): a fake project tree with every
+# record and an input or two of each
 records_tree() {
 	rm -rf "$tmp/rec" && mkdir -p "$tmp/rec"/{docs,patches,upstream,tests,scripts}
 	local f
-	for f in UPSTREAM MATRIX MATRIX-7.3 COMPARISON; do echo "# $f" >"$tmp/rec/docs/$f.md"; done
+	for f in UPSTREAM MATRIX MATRIX-7.3 COMPARISON; do printf '# %s\n\nbody\n' "$f" >"$tmp/rec/docs/$f.md"; done
 	echo 'patch 1' >"$tmp/rec/upstream/0001-a.patch"
 	echo 'patch 2' >"$tmp/rec/patches/0001-b.patch"
 	echo 'role x' >"$tmp/rec/tests/expectations"
-	python3 "$root/scripts/records.py" write --run-id R1 "$tmp/rec" >/dev/null
+	cp "$root/scripts/records.py" "$root/scripts/lib.sh" "$tmp/rec/scripts/"
+	python3 "$root/scripts/records.py" write --all --run-id R1 "$tmp/rec" >/dev/null
 }
-records() { python3 "$root/scripts/records.py" check "$tmp/rec"; }
-records_fresh_pass() { records_tree; records; }
-records_byte_fails() { # one byte of an upstream/ patch: every record stale, naming it
+records() { python3 "$root/scripts/records.py" check "$@" "$tmp/rec"; }
+# make check's TAP lines for the records, and its exit status
+# shellcheck disable=SC2016 # expanded by the inner bash
+records_tap() {
+	ROOT=$tmp/rec WORK=$tmp/rec/work bash -c '. "$1/scripts/lib.sh"; judge_records; tap_summary' _ "$tmp/rec"
+}
+records_fresh_pass() { records_tree; records && records_tap | grep -q '^4 passed, 0 failed, 0 skipped'; }
+# shellcheck disable=SC2016 # literal backquotes and $1 of sh -c
+records_header() { # each record names its run, its commit and its date
+	records_tree
+	grep -q '^> Record of run R1 on commit unknown, 20[0-9-]*T[0-9:]*Z (`make upstream`' "$tmp/rec/docs/UPSTREAM.md"
+}
+records_byte_stale() { # one byte of an upstream/ patch: its records stale (a SKIP), the others fresh
 	local out
 	records_tree
 	sed -i 's/1/2/' "$tmp/rec/upstream/0001-a.patch"
-	out=$(records) && return 1
-	grep -q $'^fail\trecords: docs/UPSTREAM.md\tstale: upstream/0001-a.patch changed' <<<"$out" &&
-		[ "$(grep -c '^fail' <<<"$out")" = 4 ]
+	out=$(records) || return 1
+	grep -q $'^skip\trecords: docs/UPSTREAM.md\tstale: upstream/0001-a.patch changed since run R1 .*(make upstream refreshes it)' <<<"$out" &&
+		grep -q $'^skip\trecords: docs/MATRIX-7.3.md\tstale: upstream/0001-a.patch changed' <<<"$out" &&
+		grep -q $'^ok\trecords: docs/MATRIX.md\tfresh' <<<"$out" &&
+		grep -q $'^ok\trecords: docs/COMPARISON.md\tfresh' <<<"$out" &&
+		out=$(records_tap) &&
+		grep -q '^ok [0-9]* - records: docs/UPSTREAM.md # SKIP stale: upstream/0001-a.patch changed' <<<"$out" &&
+		grep -q '^2 passed, 0 failed, 2 skipped' <<<"$out"
 }
-records_new_input_fails() {
+records_strict_fails() { # make check-records STRICT=1, and make check-all's end: stale fails
+	local out
+	records_tree
+	sed -i 's/1/2/' "$tmp/rec/upstream/0001-a.patch"
+	out=$(records --strict) && return 1
+	grep -q $'^fail\trecords: docs/UPSTREAM.md\tstale: upstream/0001-a.patch' <<<"$out" &&
+		[ "$(grep -c '^fail' <<<"$out")" = 2 ] &&
+		! STRICT=1 records_tap >/dev/null
+}
+records_new_input_stale() {
 	local out
 	records_tree
 	echo 'patch 3' >"$tmp/rec/upstream/0002-c.patch"
-	out=$(records) && return 1
-	grep -q 'upstream/0002-c.patch is new' <<<"$out"
+	out=$(records) || return 1
+	grep -q $'^skip\trecords: docs/UPSTREAM.md\tstale: upstream/0002-c.patch is new' <<<"$out"
 }
-records_edit_fails() { # a record edited by hand after the run
+records_prose_not_stale() { # README, docs prose, a script that decides no record: nothing stale
+	local out
+	records_tree
+	echo 'better prose' >"$tmp/rec/README.md"
+	echo 'prose' >"$tmp/rec/docs/TESTS.md"
+	echo 'echo help' >"$tmp/rec/Makefile"
+	echo 'echo' >"$tmp/rec/scripts/run.sh"
+	out=$(records) && ! grep -qv $'^ok\t' <<<"$out"
+}
+records_edit_fails() { # a record edited by hand after the run fails, naming it
 	local out
 	records_tree
 	echo 'better figure' >>"$tmp/rec/docs/MATRIX.md"
 	out=$(records) && return 1
-	grep -q $'^fail\trecords: docs/MATRIX.md\tedited since' <<<"$out" &&
-		grep -q $'^ok\trecords: docs/UPSTREAM.md' <<<"$out"
+	grep -q $'^fail\trecords: docs/MATRIX.md\tedited' <<<"$out" &&
+		grep -q $'^ok\trecords: docs/UPSTREAM.md' <<<"$out" &&
+		! records_tap >/dev/null
+}
+records_missing_fails() {
+	local out
+	records_tree
+	rm "$tmp/rec/docs/COMPARISON.md"
+	out=$(records) && return 1
+	grep -q $'^fail\trecords: docs/COMPARISON.md\tmissing; run make compare' <<<"$out"
 }
 records_unstamped_fails() {
 	local out
@@ -378,11 +420,42 @@ records_unstamped_fails() {
 	out=$(records) && return 1
 	grep -q 'not stamped' <<<"$out"
 }
-records_rerun_passes() { # check-all run again: stamped anew, green again
+# shellcheck disable=SC2016 # literal backquotes and $1 of sh -c
+records_one_restamped() { # a record's own command stamps it alone
+	local out m
 	records_tree
 	sed -i 's/1/2/' "$tmp/rec/upstream/0001-a.patch"
-	python3 "$root/scripts/records.py" write --run-id R2 "$tmp/rec" >/dev/null
-	records | grep -q 'run R2'
+	cp -a "$tmp/rec/docs" "$tmp/rec.docs"
+	echo 'new figures' >>"$tmp/rec/docs/UPSTREAM.md"
+	python3 "$root/scripts/records.py" write --record docs/UPSTREAM.md --run-id R2 \
+		--command 'make upstream' "$tmp/rec" >/dev/null || return 1
+	out=$(records) || return 1
+	grep -q $'^ok\trecords: docs/UPSTREAM.md\tfresh: .*run R2' <<<"$out" &&
+		grep -q $'^skip\trecords: docs/MATRIX-7.3.md\tstale: .*run R1' <<<"$out" &&
+		grep -q '^> Record of run R2 .*(`make upstream`' "$tmp/rec/docs/UPSTREAM.md" || return 1
+	for m in MATRIX MATRIX-7.3 COMPARISON; do cmp -s "$tmp/rec/docs/$m.md" "$tmp/rec.docs/$m.md" || return 1; done
+	# the other records' sections of the manifest are untouched
+	diff <(sed -n '/^\[docs\/MATRIX.md\]/,$p' "$tmp/rec.docs/records.sha256") \
+			<(sed -n '/^\[docs\/MATRIX.md\]/,$p' "$tmp/rec/docs/records.sha256") >/dev/null
+}
+record_sh() { # scripts/record.sh in the fake tree, run id RX
+	ROOT=$tmp/rec WORK=$tmp/rec/work RUN_ID=RX "$root/scripts/record.sh" "$@"
+}
+# shellcheck disable=SC2016 # literal backquotes and $1 of sh -c
+record_sh_cases() { # make upstream's wrapper: stamps a green run, puts back a red one, refuses uncommitted inputs
+	local r=$tmp/rec/docs/UPSTREAM.md
+	records_tree
+	git -C "$tmp/rec" init -q && git -C "$tmp/rec" add -A &&
+		git -C "$tmp/rec" -c user.name=t -c user.email=t@t commit -qm t || return 1
+	record_sh docs/UPSTREAM.md 'make upstream' sh -c 'echo new figures >>"$1"' _ "$r" >/dev/null 2>&1 &&
+		records | grep -q $'^ok\trecords: docs/UPSTREAM.md\tfresh: .*run RX' || return 1
+	git -C "$tmp/rec" add -A && git -C "$tmp/rec" -c user.name=t -c user.email=t@t commit -qm t2 || return 1
+	! record_sh docs/UPSTREAM.md 'make upstream' sh -c 'echo bad >>"$1"; exit 3' _ "$r" 2>"$tmp/rec.err" &&
+		grep -q 'make upstream failed (exit 3): docs/UPSTREAM.md not stamped' "$tmp/rec.err" &&
+		git -C "$tmp/rec" diff --quiet -- docs/UPSTREAM.md && grep -q bad "$tmp/rec/work/logs/UPSTREAM.failed-RX.md" || return 1
+	echo 'patch 9' >>"$tmp/rec/upstream/0001-a.patch"
+	! record_sh docs/UPSTREAM.md 'make upstream' touch "$tmp/rec/ran" 2>"$tmp/rec.err" &&
+		grep -q 'uncommitted inputs (upstream/0001-a.patch)' "$tmp/rec.err" && [ ! -e "$tmp/rec/ran" ]
 }
 bypass() { # stamp_bypass as check.sh sees it, under the environment given
 	# shellcheck disable=SC2016 # expanded by the inner bash
@@ -401,26 +474,32 @@ records_moved_refused() { # an input changed while the run used it: no stamp
 	records_tree
 	python3 "$root/scripts/records.py" snapshot "$tmp/rec" "$tmp/rec.snap"
 	sed -i 's/2/3/' "$tmp/rec/patches/0001-b.patch"
-	! python3 "$root/scripts/records.py" write --run-id R3 --snapshot "$tmp/rec.snap" "$tmp/rec" 2>"$tmp/rec.err" &&
-		grep -q 'inputs changed during the run (patches/0001-b.patch)' "$tmp/rec.err" || return 1
-	out=$(records) && return 1
-	grep -q 'stale: patches/0001-b.patch changed.*(run R1 ' <<<"$out"
+	! python3 "$root/scripts/records.py" write --all --run-id R3 --snapshot "$tmp/rec.snap" "$tmp/rec" 2>"$tmp/rec.err" &&
+		grep -q 'inputs of docs/MATRIX.md changed during the run (patches/0001-b.patch)' "$tmp/rec.err" || return 1
+	out=$(records) || return 1
+	grep -q 'stale: patches/0001-b.patch changed since run R1 ' <<<"$out"
 }
 records_uncommitted_refused() { # the stamp must describe what a commit carries
 	records_tree
 	git -C "$tmp/rec" init -q && git -C "$tmp/rec" add -A &&
 		git -C "$tmp/rec" -c user.name=t -c user.email=t@t commit -qm t || return 1
 	echo 'patch 4' >"$tmp/rec/upstream/0004-d.patch"
-	! python3 "$root/scripts/records.py" write --run-id R4 "$tmp/rec" 2>"$tmp/rec.err" &&
-		grep -q 'uncommitted inputs (upstream/0004-d.patch)' "$tmp/rec.err"
+	! python3 "$root/scripts/records.py" write --record docs/MATRIX-7.3.md --run-id R4 "$tmp/rec" 2>"$tmp/rec.err" &&
+		grep -q 'uncommitted inputs of docs/MATRIX-7.3.md (upstream/0004-d.patch)' "$tmp/rec.err" &&
+		python3 "$root/scripts/records.py" write --record docs/MATRIX.md --run-id R4 "$tmp/rec" >/dev/null
 }
 check_ "records: freshly stamped records pass" records_fresh_pass
-check_ "records: one byte of an upstream/ patch fails every record, naming the patch" records_byte_fails
-check_ "records: a new input file fails the records" records_new_input_fails
-check_ "records: a record edited after its run fails" records_edit_fails
+check_ "records: each record's header names its run, commit and date" records_header
+check_ "records: one byte of an upstream/ patch stales its records only, a SKIP naming the patch" records_byte_stale
+check_ "records: STRICT=1 fails a stale record" records_strict_fails
+check_ "records: a new input file stales the records it decides" records_new_input_stale
+check_ "records: README, docs prose, the Makefile, other scripts stale nothing" records_prose_not_stale
+check_ "records: a record edited after its run fails, naming it" records_edit_fails
+check_ "records: a missing record fails, naming its command" records_missing_fails
 check_ "records: no manifest fails" records_unstamped_fails
-check_ "records: a new check-all stamp passes again" records_rerun_passes
+check_ "records: a record's own command restamps it alone" records_one_restamped
 check_ "records: an input changed during the run refuses the stamp" records_moved_refused
+check_ "records: scripts/record.sh stamps a green run, puts back a failed one, refuses uncommitted inputs" record_sh_cases
 check_ "records: check-all with its defaults (SMP= MEM= from the Makefile) stamps" bypass_defaults_stamp
 check_ "records: a knob that replaces a part of check-all is named and refuses the stamp" bypass_knob_refused
 check_ "records: an uncommitted input refuses the stamp" records_uncommitted_refused
