@@ -20,8 +20,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 3 ] || die "usage: scripts/record.sh RECORD 'MAKE COMMAND' CMD [ARG...]"
 rec=$1 how=$2
 shift 2
-mapfile -t globs < <(python3 "$ROOT/scripts/records.py" inputs "$rec") ||
-	die "$rec is not a record (scripts/records.py: RECORDS)"
+globs_txt=$(python3 "$ROOT/scripts/records.py" inputs "$rec" 2>/dev/null) ||
+	die "$rec is not a record (the records: RECORDS in scripts/records.py)"
+mapfile -t globs <<<"$globs_txt"
 name=$(basename "$rec" .md)
 # inside make check-all, check.sh stamps every record at its end
 if [ "${CHECK_TIER:-}" = all ]; then exec "$@"; fi
