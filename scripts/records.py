@@ -73,6 +73,8 @@ RECORDS = {
         'make compare'),
 }
 HEADER = '> Record of run '
+# never an input: a cover letter is prose that no run reads
+EXCLUDE = ['*/0000-cover-letter.patch']
 
 
 def sha256(path):
@@ -89,8 +91,9 @@ def inputs(root, record=None):
     out = {}
     for pat in pats:
         for p in sorted(glob.glob(os.path.join(root, pat))):
-            if os.path.isfile(p):
-                out[os.path.relpath(p, root)] = sha256(p)
+            rel = os.path.relpath(p, root)
+            if os.path.isfile(p) and not any(fnmatch.fnmatch(rel, x) for x in EXCLUDE):
+                out[rel] = sha256(p)
     return out
 
 

@@ -458,6 +458,7 @@ records_prose_not_stale() { # README, docs prose, a script that decides no recor
 	echo 'prose' >"$tmp/rec/docs/TESTS.md"
 	echo 'echo help' >"$tmp/rec/Makefile"
 	echo 'echo' >"$tmp/rec/scripts/run.sh"
+	echo 'cover letter prose' >"$tmp/rec/upstream/0000-cover-letter.patch"
 	out=$(records) && ! grep -qv $'^ok\t' <<<"$out"
 }
 records_edit_fails() { # a record edited by hand after the run fails, naming it
@@ -556,7 +557,7 @@ check_ "records: each record's header names its run, commit and date" records_he
 check_ "records: one byte of an upstream/ patch stales its records only, a SKIP naming the patch" records_byte_stale
 check_ "records: STRICT=1 fails a stale record" records_strict_fails
 check_ "records: a new input file stales the records it decides" records_new_input_stale
-check_ "records: README, docs prose, the Makefile, other scripts stale nothing" records_prose_not_stale
+check_ "records: README, docs prose, a cover letter, the Makefile, other scripts stale nothing" records_prose_not_stale
 check_ "records: a record edited after its run fails, naming it" records_edit_fails
 check_ "records: a missing record fails, naming its command" records_missing_fails
 check_ "records: no manifest fails" records_unstamped_fails
