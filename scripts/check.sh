@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's tests, in two tiers:
-#   make check      (CHECK_TIER=check, what CI runs; at most 45 minutes on a
-#                   new 2-core machine, docs/HARNESS.md): what catches a
+#   make check      (CHECK_TIER=check, what CI runs; its time on a new
+#                   2-core machine: docs/HARNESS.md): what catches a
 #                   regression of a change within minutes;
 #   make check-all  (CHECK_TIER=all): everything, and the records.
 #  1. host checks: shellcheck on every script, the evaluator's own tests
@@ -44,12 +44,14 @@
 #     (docs/MATRIX-7.3.md) and docs/COMPARISON.md;
 #  6. records: check-all, when every check above passed and no knob
 #     (MAINLINE=0, PORT=0, SKIP_BENCH=1, another VARIANT...) replaced a part
-#     of it, stamps its records
-#     with the digests of their inputs (scripts/records.py write,
-#     docs/records.sha256); both tiers then check that every record matches
-#     today's inputs (make check-records), so a change to a patch set, a
-#     test or a judging script lands only with the records of a check-all
-#     run on it.
+#     of it, stamps every record with the digests of its own inputs
+#     (scripts/records.py write --all, docs/records.sha256); each record's
+#     own command (make upstream, make matrix MATRIX_DOC=1, ...) stamps it
+#     alone.  Both tiers then check every record against today's inputs
+#     (make check-records): an edited or missing record fails; a stale one
+#     (an input of it changed since its run) is a SKIP that names the input
+#     and the command that refreshes it in make check, and a failure at the
+#     end of make check-all (STRICT=1).
 # Prints TAP and a final 'N passed, N failed, N skipped' line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -211,9 +213,9 @@ if [ "$CHECK_TIER" = all ]; then
 		tap fail "records not stamped: ${bypass[*]} set (a check-all with its defaults stamps them)"
 	elif [ "$TAP_FAIL" = 0 ]; then
 		log "== stage (check-all): records (scripts/records.py write -> docs/records.sha256)"
-		if python3 "$S/records.py" write --run-id "$RUN_ID" --snapshot "$LOGS/records.snapshot" \
-			"$ROOT" >"$LOGS/records.log" 2>&1; then
-			tap ok "records stamped: $(tail -n 1 "$LOGS/records.log")"
+		if python3 "$S/records.py" write --all --run-id "$RUN_ID" --snapshot "$LOGS/records.snapshot" \
+			--command "make check-all" "$ROOT" >"$LOGS/records.log" 2>&1; then
+			tap ok "records stamped: $(wc -l <"$LOGS/records.log") records, run $RUN_ID"
 		else
 			tap fail "records.py write (log: $LOGS/records.log)"; tail -n 5 "$LOGS/records.log"
 		fi
@@ -221,7 +223,7 @@ if [ "$CHECK_TIER" = all ]; then
 		tap fail "records not stamped: $TAP_FAIL checks of this run failed"
 	fi
 fi
-log "== stage: records match their inputs (scripts/records.py check)"
-judge_records
+log "== stage: records match their inputs (scripts/records.py check$([ "$CHECK_TIER" = all ] && echo ' --strict'))"
+if [ "$CHECK_TIER" = all ]; then STRICT=1 judge_records; else judge_records; fi
 log "== done"
 tap_summary

@@ -20,18 +20,27 @@ import sys
 # form of report; docs/RESULTS-FORMAT.md lists them.
 REPORTS = [
     ('oom', r'Out of memory|invoked oom-killer|oom-kill:'),
+    ('page allocation failure', r'page allocation failure: order:'),
     ('rcu stall', r'rcu: INFO: \S+ (self-)?detected stalls?|detected stalls? on CPUs|'
                   r'self-detected stall|detected expedited stalls|'
-                  r'rcu_tasks\S* detected stalls|rcu_\S+ stall|RCU Tasks.* stall'),
+                  r'rcu_tasks\S* detected stalls|rcu_\S+ stall|RCU Tasks.* stall|'
+                  r'kthread starved for \d+ jiffies|'
+                  r'\bsrcu\S*:? .*\bstall'),
     ('hung task', r'INFO: task \S+ blocked for more than|blocked for more than \d+ seconds|'
                   r'hung_task'),
-    ('warn', r'WARNING:|DEBUG_LOCKS_WARN_ON'),
-    ('bug', r'BUG:|Kernel panic|Oops|Internal error:|Unable to handle kernel'),
+    ('warn', r'WARNING:|DEBUG_LOCKS_WARN_ON|------------\[ cut here \]------------'),
+    ('bug', r'BUG:|kernel BUG at|Kernel panic|Oops|Internal error:|Unable to handle kernel|'
+            r'Bad page (state|map)|Bad rss-counter'),
+    ('list corruption', r'list_\w+ corruption|list_\w+ double add'),
     ('lockdep', r'possible recursive locking|possible circular locking|'
                 r'inconsistent lock state|INFO: lockdep is turned off|'
-                r'suspicious RCU usage|lock held when returning'),
+                r'suspicious RCU usage|lock held when returning|'
+                r'INFO: trying to register non-static key|'
+                r'turning off the locking correctness validator|'
+                r'possible irq lock inversion|bad unlock balance|held lock freed|'
+                r'MAX_LOCKDEP_\w+ too low|lockdep bfs error'),
     ('sanitizer', r'KASAN:|UBSAN:|KFENCE:'),
-    ('lockup', r'soft lockup|hard LOCKUP'),
+    ('lockup', r'soft lockup|hard LOCKUP|workqueue lockup'),
 ]
 REPORT = re.compile('|'.join(f'(?:{p})' for _, p in REPORTS))
 
@@ -49,12 +58,17 @@ TOP_PLAN = re.compile(r'^1\.\.(\d+)$')
 PLAN = re.compile(r'^# 1\.\.(\d+)$')
 # a whole test skipped before its plan (kselftest's ksft_exit_skip())
 SKIP_PLAN = re.compile(r'^# 1\.\.0 # SKIP ?(.*)$')
-SUB = re.compile(r'^# (ok|not ok) \d+ ?(.*?)(?:\s*# (SKIP|TODO|XFAIL)\b ?(.*))?$')
+# TAP directives are case-insensitive (TAP 13): '# skip' is a SKIP
+SUB = re.compile(r'^# (ok|not ok) \d+ ?(.*?)(?:\s*# (SKIP|TODO|XFAIL)\b ?(.*))?$', re.I)
 MSG = re.compile(r'^# # (.*)$')
 METRIC = re.compile(r'^(.+?): rounds (\d+) page-rounds (\d+) lost (\d+)(?: \+ (\d+))?'
                     r'(?: time ([0-9.]+)s)?')
 SWAPPED = re.compile(r'^(.+?): (\d+) of (\d+) pages swapped out')
 STUB = 'does not build on this kernel'
+# the most pages one round of a race test can cover: a 1 GiB hugetlb folio
+# of 4K pages.  A metric whose page-rounds exceed rounds times this (a
+# wrapped counter, a corrupted line) is malformed.
+MAX_PAGES_PER_ROUND = 1 << 18
 KNOWN_SECTIONS = ('all', 'rerun', 'race', 'env')
 
 
@@ -63,10 +77,21 @@ def clean(line):
     return line.rstrip('\r\n').replace('\r', '')
 
 
+def directive_word(item):
+    """SKIP, TODO, XFAIL or '' (TAP directives are case-insensitive)."""
+    d = item['directive'].upper()
+    return next((w for w in ('SKIP', 'TODO', 'XFAIL') if d.startswith(w)), '')
+
+
 def status(item):
-    """pass | skip | fail of a test or subtest record."""
+    """pass | skip | fail of a test or subtest record.  'ok # SKIP' is a
+    skip; 'ok # TODO' and 'ok # XFAIL' are not passes (an expected failure
+    is still a failure of what the test checks), so they are failures."""
     if item['verdict'] == 'ok':
-        return 'skip' if item['directive'].startswith('SKIP') else 'pass'
+        w = directive_word(item)
+        if w == 'SKIP':
+            return 'skip'
+        return 'fail' if w else 'pass'
     return 'fail'
 
 
@@ -103,7 +128,7 @@ def parse(path, wrap=None):
     """
     r = dict(path=path, boot=None, reports=[], cpus=None, kernel=None,
              amplifier=None, window_us=None, guest_done=False, sections={},
-             windows={}, took={}, errors=[])
+             windows={}, took={}, errors=[], amplifiers=[])
     with open(path, errors='replace') as f:
         lines = [clean(x) for x in f]
     if wrap and not any(SECTION.match(x) for x in lines):
@@ -158,6 +183,10 @@ def parse(path, wrap=None):
             continue
         m = AMP.match(line)
         if m:
+            if r['amplifier'] is not None and m.group(1) != r['amplifier']:
+                r['errors'].append(f'line {n}: the race window amplifier is {m.group(1)}, '
+                                   f'but an earlier line said {r["amplifier"]}')
+            r['amplifiers'].append(m.group(1))
             r['amplifier'] = m.group(1)
             r['window_us'] = int(m.group(2)) if m.group(2) else None
             continue
@@ -180,14 +209,15 @@ def parse(path, wrap=None):
             if cur is not None:
                 r['errors'].append(f'{cur["name"]}: no verdict line before the next test')
             cur = dict(name=f'{m.group(1)}:{m.group(2)}', verdict=None, directive='',
-                       plan=None, subtests=[], messages=[], metrics={}, swapped={})
+                       plan=None, subtests=[], messages=[], metrics={}, swapped={},
+                       skip_reason=None)
             continue
         m = TOP.match(line)
         if m:
             name = f'{m.group(2)}:{m.group(3)}'
             if cur is None or cur['name'] != name:
                 cur = dict(name=name, plan=None, subtests=[], messages=[],
-                           metrics={}, swapped={})
+                           metrics={}, swapped={}, skip_reason=None)
             cur['verdict'] = m.group(1)
             cur['directive'] = (m.group(4) or '').strip()
             close_test(cur)
@@ -203,6 +233,7 @@ def parse(path, wrap=None):
         m = SKIP_PLAN.match(line)
         if m:
             cur['plan'] = 0
+            cur['skip_reason'] = m.group(1).strip()
             cur['messages'].append(m.group(1).strip())
             continue
         m = MSG.match(line)
@@ -213,6 +244,11 @@ def parse(path, wrap=None):
             if mm:
                 if mm.group(1) in cur['metrics']:
                     r['errors'].append(f'{cur["name"]}: two metric lines for "{mm.group(1)}"')
+                rounds, pr = int(mm.group(2)), int(mm.group(3))
+                if pr > rounds * MAX_PAGES_PER_ROUND:
+                    r['errors'].append(f'{cur["name"]}: "{mm.group(1)}": page-rounds {pr} from '
+                                       f'{rounds} rounds: more than {MAX_PAGES_PER_ROUND} pages a '
+                                       'round (a wrapped or corrupted counter)')
                 cur['metrics'][mm.group(1)] = dict(
                     rounds=int(mm.group(2)), page_rounds=int(mm.group(3)),
                     lost=int(mm.group(4)) + int(mm.group(5) or 0),
@@ -227,8 +263,8 @@ def parse(path, wrap=None):
             if not name and m.group(3):
                 # 6.1's ksft_test_result_skip(): "ok N # SKIP description"
                 name, reason = reason, ''
-            cur['subtests'].append(dict(name=name, verdict=m.group(1),
-                                        directive=m.group(3) or '', reason=reason,
+            cur['subtests'].append(dict(name=name, verdict=m.group(1).lower(),
+                                        directive=(m.group(3) or '').upper(), reason=reason,
                                         metric=None, swapped=None))
             continue
         if line.startswith('# ') and STUB in line:

@@ -35,8 +35,8 @@ AMPLIFIER = ('on', 'off', 'any')
 
 def load_expectations(path):
     """(rules, roles): rules in file order; roles {name: dict(amplifier,
-    reference, meaning)}."""
-    rules, roles = [], {}
+    reference, meaning, sections)}."""
+    rules, roles, sections = [], {}, {}
     with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip('\n')
@@ -44,6 +44,13 @@ def load_expectations(path):
                 continue
             fields = line.split('\t')
             where = f'{path}:{n}'
+            if fields[0] == 'sections':
+                if len(fields) != 3 or not fields[2] or any(
+                        x not in results.KNOWN_SECTIONS for x in fields[2].split(',')):
+                    sys.exit(f'{where}: want sections<TAB>ROLE<TAB>SECTION[,SECTION...] '
+                             f'(known: {", ".join(results.KNOWN_SECTIONS)}): {line!r}')
+                sections[fields[1]] = fields[2].split(',')
+                continue
             if fields[0] == 'role':
                 if len(fields) != 5 or fields[2] not in AMPLIFIER:
                     sys.exit(f'{where}: want role<TAB>NAME<TAB>{"|".join(AMPLIFIER)}'
@@ -67,6 +74,11 @@ def load_expectations(path):
     for r in rules:
         if r['role'] not in roles and not any(c in r['role'] for c in '*?['):
             sys.exit(f'{path}:{r["line"]}: role {r["role"]!r} has no role line')
+    for name, role in roles.items():
+        if name not in sections:
+            sys.exit(f'{path}: role {name!r} has no sections line (the sections its '
+                     'results file must hold)')
+        role['sections'] = sections[name]
     return rules, roles
 
 
@@ -80,11 +92,19 @@ def find_rule(rules, role, test, sub):
 
 
 def skip_texts(t):
-    """Every text that says why test t skipped."""
-    out = [t['directive']] + t['messages']
+    """The SKIP's own reason: a test's directive after SKIP, the reason of
+    its '1..0 # SKIP REASON' plan, and those of its skipped subtests (the
+    older form: a plan, then SKIP subtests); a subtest's SKIP reason, or its
+    description in 6.1's 'ok N # SKIP DESCRIPTION'.  Never the other
+    messages a test printed."""
+    if 'subtests' not in t or 'plan' not in t:  # a subtest
+        return [x for x in (t['reason'] or t['name'],) if x]
+    d = t['directive']
+    out = [d[4:].strip()] if results.directive_word(t) == 'SKIP' else []
+    out.append(t.get('skip_reason') or '')
     for s in t['subtests']:
         if status(s) == 'skip':
-            out += [s['name'], s['reason']]
+            out.append(s['reason'] or s['name'])
     return [x for x in out if x]
 
 
@@ -96,6 +116,8 @@ def exposure(rule, item):
         need = int(o['page-rounds'])
         if not mt:
             return 'no metric line of its own (rounds, page-rounds, lost)'
+        if mt['rounds'] < 1:
+            return f'rounds {mt["rounds"]}: no round ran'
         if mt['page_rounds'] < need:
             return f'{mt["page_rounds"]} page-rounds, below its minimum of {need}'
     if 'swapped' in o:
@@ -125,8 +147,7 @@ def judge(rule, item, test, ref_modes, no_base):
             return 'fail', f'expected SKIP, got {got}'
         want = rule['options'].get('reason')
         if want and isinstance(want, str):
-            texts = skip_texts(item if test is None else dict(
-                directive=item['reason'], messages=[], subtests=[item]))
+            texts = skip_texts(item)
             if not any(fnmatch.fnmatchcase(x, want) for x in texts):
                 return 'fail', f'skipped, but not for the expected reason {want!r}: ' \
                                f'{"; ".join(texts) or "no reason given"}'
@@ -264,6 +285,13 @@ def evaluate(args):
         secs = r['sections']
         rerun = {t['name']: t for t in secs.get('rerun', {'tests': []})['tests']}
         seen, items = set(), []
+        need = ['all'] if args.plain else roles[role]['sections']
+        for sec_name in need:
+            if sec_name not in secs:
+                rec('fail', f'{pre}section {sec_name}',
+                    f'missing: role {role} runs its tests in sections {", ".join(need)} '
+                    f'(tests/expectations), and this file has '
+                    f'{", ".join(secs) or "no section"}', role, variant)
         for sec_name, sec in secs.items():
             if sec_name not in results.KNOWN_SECTIONS:
                 rec('fail', f'{pre}section {sec_name}', 'unknown section name '
@@ -273,14 +301,24 @@ def evaluate(args):
                     f'run_kselftest.sh planned {sec["plan"]} tests, {len(sec["tests"])} reported',
                     role, variant)
             for t in sec['tests']:
-                seen.add(t['name'])
                 judged = sec_name not in comparison
+                # a rule is satisfied by a judged report only: a test that
+                # ran only in a comparison section (base's env) did not run
+                # where its rule judges it
+                if judged:
+                    seen.add(t['name'])
                 tname = f'{pre}{t["name"]}' + (f' ({sec_name})' if sec_name != 'all' else '')
                 tr = find_rule(rules, role, t['name'], '-')
                 lost = sum((s['metric'] or {}).get('lost', 0) for s in t['subtests'])
                 first_try = (judged and sec_name != 'rerun' and t['name'] in rerun
                              and t['verdict'] == 'not ok')
-                if first_try and not lost and tr and 'retry' in tr['options']:
+                # a re-run forgives a timing flake only: a first try that
+                # ended exit=N with 0 < N < 128 (the test's own assertion),
+                # never a signal (exit=128+N), a timeout or a SKIP stub;
+                # such a first try is judged by its rule like any other
+                code = exit_code(t['directive'])
+                flake = code is not None and 0 < code < 128 and 'TIMEOUT' not in t['directive']
+                if first_try and not lost and flake and tr and 'retry' in tr['options']:
                     rec('skip', f'{tname} (first try)', f'{failure_mode(t)}; a timing test, '
                         f're-run once and the re-run is judged [{tr["reason"]}]', role, variant,
                         test=t['name'], subtest='-', section=sec_name, status='fail')
@@ -366,12 +404,12 @@ def evaluate(args):
                     f'missing: expected {ru["expect"]}, not in the results (tests/expectations '
                     f'line {ru["line"]})', role, variant)
         # every selftest of the check list reported in the 'all' section
-        if 'all' in secs and not args.plain:
+        if not args.plain and ('all' in secs or 'all' in roles[role]['sections']):
             check_list = []
             if args.check_list and os.path.exists(args.check_list):
                 with open(args.check_list) as f:
                     check_list = [x.strip() for x in f if x.strip()]
-            all_seen = {t['name'] for t in secs['all']['tests']}
+            all_seen = {t['name'] for t in secs.get('all', {'tests': []})['tests']}
             missing = [x for x in check_list if x not in all_seen]
             if not check_list:
                 rec('fail', f'{pre}every selftest reported',
@@ -399,6 +437,11 @@ def evaluate(args):
             elif want == 'off' and amp not in ('off', 'absent'):
                 rec('fail', f'{pre}race window amplifier',
                     f'role {role} is natural detection, but the amplifier was {amp or "not reported"}',
+                    role, variant)
+            elif want == 'off' and any(r['windows'].values()):
+                opened = ', '.join(f'{t} {w}' for t, w in r['windows'].items() if w)
+                rec('fail', f'{pre}race window amplifier',
+                    f'role {role} is natural detection, but race windows were opened: {opened}',
                     role, variant)
             else:
                 rec('ok', f'{pre}race window amplifier', f'{amp} (role {role}: {want})',
