@@ -34,6 +34,7 @@ K6='private VMA that cannot hold tags is still accepted (got 0, Success)'
 Z1='stage 2 read of a never-written page leaves the zero page unflagged'
 Z2='a private hugetlb page reused by a second MTE VM starts with zero tags'
 Z3='a hugetlb page that stage 2 maps page by page starts with zero tags'
+Z4='a KVM_ARM_MTE_COPY_TAGS write to one page of a hugetlb page leaves the others with zero tags'
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
@@ -76,8 +77,8 @@ stage2() {
 }
 # tag_init V: mte_tag_init, every subtest V (ok | not ok)
 tag_init() {
-	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..3\n# %s 1 %s\n# %s 2 %s\n# %s 3 %s\n' \
-		"$1" "$Z1" "$1" "$Z2" "$1" "$Z3"
+	printf '# selftests: kvm: mte_tag_init\n# TAP version 13\n# 1..4\n# %s 1 %s\n# %s 2 %s\n# %s 3 %s\n# %s 4 %s\n' \
+		"$1" "$Z1" "$1" "$Z2" "$1" "$Z3" "$1" "$Z4"
 	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
 # the whole test skipped before its plan (ksft_exit_skip()); the captured
@@ -306,6 +307,10 @@ case_ "fail: the series failing the hugetlb page-by-page test fails" fail "page 
 	"0,/^# ok 3 $Z3/s//# not ok 3 $Z3/"
 case_ "fail: a base that passes the hugetlb page-by-page test does not have the bug" fail "expected to fail" base \
 	"s/^# not ok 3 $Z3/# ok 3 $Z3/"
+case_ "fail: the series failing the hugetlb COPY_TAGS write test fails" fail "COPY_TAGS write to one page.*expected pass" series \
+	"0,/^# ok 4 $Z4/s//# not ok 4 $Z4/"
+case_ "fail: a base that passes the hugetlb COPY_TAGS write test does not have the bug" fail "expected to fail" base \
+	"s/^# not ok 4 $Z4/# ok 4 $Z4/"
 case_ "exposure: a swap subtest that swapped too few pages fails" fail "pages swapped out, below" series \
 	"s/^(# # $E3:) 200 of 256/\\1 1 of 256/"
 
