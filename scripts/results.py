@@ -64,6 +64,10 @@ MSG = re.compile(r'^# # (.*)$')
 METRIC = re.compile(r'^(.+?): rounds (\d+) page-rounds (\d+) lost (\d+)(?: \+ (\d+))?'
                     r'(?: time ([0-9.]+)s)?')
 SWAPPED = re.compile(r'^(.+?): (\d+) of (\d+) pages swapped out')
+# a stall subtest's waits: 'DESCRIPTION: waited vcpu 12 ms, process 9 ms,
+# bound 5000 ms'
+WAITED = re.compile(r'^(.+?): waited ((?:\S+ \d+ ms, )*\S+ \d+ ms), bound (\d+) ms$')
+WAIT = re.compile(r'(\S+) (\d+) ms')
 STUB = 'does not build on this kernel'
 # the most pages one round of a race test can cover: a 1 GiB hugetlb folio
 # of 4K pages.  A metric whose page-rounds exceed rounds times this (a
@@ -122,9 +126,10 @@ def parse(path, wrap=None):
     (on|off|absent|None), window_us, guest_done, sections ({name: dict(plan,
     tests)}), windows ({test: n}), took ({test: (seconds, limit)}), errors
     (format errors, each a string).  A test: name, verdict, directive,
-    plan, subtests, messages, metrics ({subtest: metric}), swapped.  A
-    subtest: name, verdict, directive, reason, metric (its own, by name),
-    swapped ((n, of), by name).
+    plan, subtests, messages, metrics ({subtest: metric}), swapped,
+    waited.  A subtest: name, verdict, directive, reason, metric (its own,
+    by name), swapped ((n, of), by name), waited (dict(waits={who: ms},
+    bound=ms), by name).
     """
     r = dict(path=path, boot=None, reports=[], cpus=None, kernel=None,
              amplifier=None, window_us=None, guest_done=False, sections={},
@@ -137,13 +142,14 @@ def parse(path, wrap=None):
 
     def close_test(t):
         names = {s['name'] for s in t['subtests']}
-        for name in t['metrics']:
+        for name in list(t['metrics']) + list(t['waited']):
             if name not in names:
                 r['errors'].append(f'{t["name"]}: a metric line names "{name}", '
                                    'which is no subtest of the test')
         for s in t['subtests']:
             s['metric'] = t['metrics'].get(s['name'])
             s['swapped'] = t['swapped'].get(s['name'])
+            s['waited'] = t['waited'].get(s['name'])
 
     for n, line in enumerate(lines, 1):
         m = SECTION.match(line)
@@ -209,7 +215,7 @@ def parse(path, wrap=None):
             if cur is not None:
                 r['errors'].append(f'{cur["name"]}: no verdict line before the next test')
             cur = dict(name=f'{m.group(1)}:{m.group(2)}', verdict=None, directive='',
-                       plan=None, subtests=[], messages=[], metrics={}, swapped={},
+                       plan=None, subtests=[], messages=[], metrics={}, swapped={}, waited={},
                        skip_reason=None)
             continue
         m = TOP.match(line)
@@ -217,7 +223,7 @@ def parse(path, wrap=None):
             name = f'{m.group(2)}:{m.group(3)}'
             if cur is None or cur['name'] != name:
                 cur = dict(name=name, plan=None, subtests=[], messages=[],
-                           metrics={}, swapped={}, skip_reason=None)
+                           metrics={}, swapped={}, waited={}, skip_reason=None)
             cur['verdict'] = m.group(1)
             cur['directive'] = (m.group(4) or '').strip()
             close_test(cur)
@@ -256,6 +262,13 @@ def parse(path, wrap=None):
             ms = SWAPPED.match(text)
             if ms:
                 cur['swapped'][ms.group(1)] = (int(ms.group(2)), int(ms.group(3)))
+            mw = WAITED.match(text)
+            if mw:
+                if mw.group(1) in cur['waited']:
+                    r['errors'].append(f'{cur["name"]}: two waited lines for "{mw.group(1)}"')
+                cur['waited'][mw.group(1)] = dict(
+                    waits={w: int(ms_) for w, ms_ in WAIT.findall(mw.group(2))},
+                    bound=int(mw.group(3)))
             continue
         m = SUB.match(line)
         if m:
@@ -265,7 +278,7 @@ def parse(path, wrap=None):
                 name, reason = reason, ''
             cur['subtests'].append(dict(name=name, verdict=m.group(1).lower(),
                                         directive=(m.group(3) or '').upper(), reason=reason,
-                                        metric=None, swapped=None))
+                                        metric=None, swapped=None, waited=None))
             continue
         if line.startswith('# ') and STUB in line:
             cur['messages'].append(line[2:])

@@ -63,6 +63,10 @@ def main():
                 fig = ''
                 if m:
                     fig = f"; lost {m['lost']} in {m['page_rounds']} page-rounds"
+                w = r.get('waited')
+                if w:
+                    fig += '; waited ' + ', '.join(f'{k} {ms} ms' for k, ms in w['waits'].items()) \
+                        + f" (bound {w['bound']} ms)"
                 return f"{r['status']} (expected {r.get('expect', '-')}: {r['result']}){fig}"
         return 'missing'
 

@@ -29,7 +29,7 @@ import results  # noqa: E402  (the one parser)
 from results import status, exit_code, failure_mode  # noqa: E402
 
 EXPECTS = ('pass', 'detect', 'fail', 'skip', 'env', 'any')
-OPTIONS = ('page-rounds', 'swapped', 'reason', 'retry')
+OPTIONS = ('page-rounds', 'swapped', 'reason', 'retry', 'stall')
 AMPLIFIER = ('on', 'off', 'any')
 
 
@@ -127,6 +127,24 @@ def exposure(rule, item):
             return 'no "N of M pages swapped out" line'
         if sw[0] < need * sw[1]:
             return f'{sw[0]} of {sw[1]} pages swapped out, below the minimum fraction {need}'
+    if 'stall' in o:
+        w = item.get('waited')
+        if not w or not w['waits']:
+            return 'no "waited ..., bound N ms" line of its own'
+        over = [f'{k} {v} ms' for k, v in w['waits'].items() if v >= w['bound']]
+        if over:
+            return f'waited {", ".join(over)}, at or above its bound of {w["bound"]} ms'
+    return None
+
+
+def stalled(item):
+    """None, or why a failed stall subtest did not fail by the stall."""
+    w = item.get('waited')
+    if not w or not w['waits']:
+        return 'no "waited ..., bound N ms" line of its own'
+    if all(v < w['bound'] for v in w['waits'].values()):
+        return (f'every wait under its bound of {w["bound"]} ms ('
+                + ', '.join(f'{k} {v} ms' for k, v in w['waits'].items()) + ')')
     return None
 
 
@@ -181,6 +199,14 @@ def judge(rule, item, test, ref_modes, no_base):
         if top['verdict'] != 'not ok' or exit_code(top['directive']) != 1:
             return 'fail', f'failed, but the test ended {top["directive"] or top["verdict"]}, ' \
                            'not exit=1: a crash is not the expected failure'
+        if 'stall' in rule['options']:
+            why = stalled(item)
+            if why:
+                return 'fail', f'failed, but not by a stall: {why}'
+            w = item['waited']
+            return 'ok', 'stalled as expected: waited ' + \
+                ', '.join(f'{k} {v} ms' for k, v in w['waits'].items()) + \
+                f' (bound {w["bound"]} ms)'
         return 'ok', f'fails as expected: {item.get("reason") or "not ok"}'
     if expect == 'env':
         if st != 'fail':
@@ -349,7 +375,7 @@ def evaluate(args):
                     rec(res, f'{tname}: {s["name"]}', why, role, variant,
                         test=t['name'], subtest=s['name'], section=sec_name,
                         status=status(s), expect=sr['expect'] if sr else 'default',
-                        metric=s['metric'], swapped=s['swapped'])
+                        metric=s['metric'], swapped=s['swapped'], waited=s['waited'])
                 # the test's own verdict
                 d, st = t['directive'], status(t)
                 code = exit_code(d)

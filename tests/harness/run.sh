@@ -31,6 +31,7 @@ K3='KVM_ARM_MTE_COPY_TAGS write vs first touch'
 K4='KVM_ARM_MTE_COPY_TAGS bad arguments keep their errors'
 K5='shared VMA that cannot hold tags gets -EINVAL (got -1, Invalid argument)'
 K6='private VMA that cannot hold tags is still accepted (got 0, Success)'
+K7='a KVM_ARM_MTE_COPY_TAGS write waiting for its tag buffer stalls no first touch'
 Z1='stage 2 read of a never-written page leaves the zero page unflagged'
 Z2='a private hugetlb page reused by a second MTE VM starts with zero tags'
 Z3='a hugetlb page that stage 2 maps page by page starts with zero tags'
@@ -38,7 +39,7 @@ Z4='a KVM_ARM_MTE_COPY_TAGS write to one page of a hugetlb page leaves the other
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
-E1=$(re "$S1") E2=$(re "$S2") E3=$(re "$S3") E6=$(re "$K6")
+E1=$(re "$S1") E2=$(re "$S2") E3=$(re "$S3") E7=$(re "$K7")
 PR=400000	# page-rounds of a passing race subtest: above every minimum
 
 # --- constructed results files, in the format of docs/RESULTS-FORMAT.md
@@ -65,14 +66,15 @@ stage1() {
 	printf '# # %s: rounds 1 page-rounds 256 lost 0\n# ok 5 %s\n' "$S5" "$S5"
 	printf '%s 1 selftests: arm64: check_tag_init_race%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
-# stage2 V2 L2 V3 L3: the KVM race test
+# stage2 V2 L2 V3 L3: the KVM race test (its COPY_TAGS stall case passes)
 stage2() {
 	local top=ok
 	[ "$1" = ok ] && [ "$3" = ok ] || top="not ok"
-	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..6\n# ok 1 %s\n' "$K1"
+	printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..7\n# ok 1 %s\n' "$K1"
 	printf '# # %s: rounds 3000 page-rounds %s lost %s + 0 time 1.0s\n# %s 2 %s\n' "$K2" "$PR" "$2" "$1" "$K2"
 	printf '# # %s: rounds 3000 page-rounds %s lost %s time 1.0s\n# %s 3 %s\n' "$K3" "$PR" "$4" "$3" "$K3"
 	printf '# ok 4 %s\n# ok 5 %s\n# ok 6 %s\n' "$K4" "$K5" "$K6"
+	printf '# # %s: waited vcpu 40 ms, process 12 ms, bound 5000 ms\n# ok 7 %s\n' "$K7" "$K7"
 	printf '%s 1 selftests: kvm: mte_shared_memslot%s\n' "$top" "$([ "$top" = ok ] || echo ' # exit=1')"
 }
 # tag_init V: mte_tag_init, every subtest V (ok | not ok)
@@ -190,7 +192,7 @@ case_ "a base THP loss in another subtest is no 4K detection" fail "$E1.*without
 case_ "a renamed race subtest is missing" fail "$E1.*missing" series \
 	"s/64 pages/64 pagez/g"
 case_ "a duplicate subtest that fails is judged" fail "$K4.*failed|$K4" series \
-	"s/^# ok 6 ($E6)/# ok 6 \\1\\n# not ok 7 $K4/; s/^# 1\\.\\.6$/# 1..7/"
+	"s/^# ok 7 ($E7)/# ok 7 \\1\\n# not ok 8 $K4/; s/^# 1\\.\\.7$/# 1..8/"
 case_ "a truncated file fails" fail "never ended|guest done|missing" series \
 	"/^# # $K3:/,\$d"
 case_ "a timing test that fails its first try and passes its re-run passes" pass "" series \
@@ -313,6 +315,37 @@ case_ "fail: a base that passes the hugetlb COPY_TAGS write test does not have t
 	"s/^# not ok 4 $Z4/# ok 4 $Z4/"
 case_ "exposure: a swap subtest that swapped too few pages fails" fail "pages swapped out, below" series \
 	"s/^(# # $E3:) 200 of 256/\\1 1 of 256/"
+
+case_ "exposure: a stall subtest that passed without its waited line fails" fail "$E7.*waited" series \
+	"/^# # $E7: waited/d"
+case_ "exposure: a stall subtest that passed with a wait at its bound fails" fail "$E7.*at or above its bound" series \
+	"s/^(# # $E7: waited vcpu) 40 ms/\\1 5000 ms/"
+# fail,stall: the expected failure of a kernel with the stall (stock 7.3),
+# on a role of its own whose one rule is that
+stall_role() { # NAME WANT PATTERN WAITED-LINE (none: no such line)
+	local f=$tmp/stall.log
+	n=$((n + 1))
+	printf 'role\tst\tany\t-\tthe stall option\nsections\tst\trace\n' >"$tmp/stall.exp"
+	printf 'st\tkvm:mte_shared_memslot\t%s\tfail,stall\tthe stall\n' "$K7" >>"$tmp/stall.exp"
+	{ up absent
+	  { printf '# selftests: kvm: mte_shared_memslot\n# TAP version 13\n# 1..1\n'
+	    [ "$4" = none ] || printf '# # %s: %s\n' "$K7" "$4"
+	    printf '# not ok 1 %s\nnot ok 1 selftests: kvm: mte_shared_memslot # exit=1\n' "$K7"; } | sec race
+	  done_ base stall; } >"$f"
+	local ok=1 saved=$expect
+	expect=$tmp/stall.exp
+	if judge "st=base:$f"; then
+		if [ "$2" = pass ] && [ "$rc" = 0 ]; then ok=0
+		elif [ "$2" = fail ] && [ "$rc" = 1 ] && grep -E "^not ok .*($3)" <<<"$out" >/dev/null; then ok=0; fi
+	fi
+	expect=$saved
+	report "$1" "$ok"
+}
+stall_role "stall: fail,stall takes a failure by a wait at or above the bound" pass "" \
+	"waited vcpu 9997 ms, process 5001 ms, bound 5000 ms"
+stall_role "stall: fail,stall refuses a failure without its waited line" fail "not by a stall.*no \"waited" none
+stall_role "stall: fail,stall refuses a failure whose waits were all under the bound" fail "every wait under its bound" \
+	"waited vcpu 12 ms, process 9 ms, bound 5000 ms"
 
 # --- real results files, captured from boots (tests/harness/fixtures)
 for d in "$root"/tests/harness/fixtures/*/; do
