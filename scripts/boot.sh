@@ -35,7 +35,7 @@ name=${3:-$v-$tests}
 img=${KERNEL_IMAGE:-$(variant_build_dir "$v")/arch/arm64/boot/Image}
 if [ -n "${KERNEL_CONFIG:-}" ]; then
 	[ -f "$KERNEL_CONFIG" ] || die "KERNEL_CONFIG=$KERNEL_CONFIG: no such file"
-	for opt in ARM64_MTE KVM BLK_DEV_INITRD DEVTMPFS TMPFS SHMEM TRANSPARENT_HUGEPAGE HUGETLBFS USERFAULTFD PROC_PAGE_MONITOR ZRAM VIRTIO_CONSOLE; do
+	for opt in ARM64_MTE KVM BLK_DEV_INITRD DEVTMPFS TMPFS SHMEM TRANSPARENT_HUGEPAGE HUGETLBFS USERFAULTFD ELF_CORE PROC_PAGE_MONITOR ZRAM VIRTIO_CONSOLE; do
 		grep -q "^CONFIG_$opt=[ym]" "$KERNEL_CONFIG" ||
 			printf 'WARNING: %s has no CONFIG_%s: the tests that need it will SKIP or fail\n' "$KERNEL_CONFIG" "$opt" >&2
 	done
