@@ -107,6 +107,7 @@ KTREE=${KERNEL_SRC:-$WORK/linux}
 # the stable series and the test-only patches with 6.1's checkpatch;
 # upstream/ is checked against the 7.3 tree by scripts/upstream.sh
 mapfile -t plist < <(series_patches)
+check_base "$KTREE"
 check_sets "$KTREE"
 check_patches "$KTREE" "${plist[@]}" "$ROOT"/tests/*.patch
 check_trailers "$KTREE" "${plist[@]}"

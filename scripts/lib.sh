@@ -104,6 +104,34 @@ forward_tap() {
 	done
 }
 
+# The files of the tarball, relative to its top directory, sorted.
+tarball_files() {
+	tar -tf "$TARBALL" | sed -n "s|^linux-source-$BASE/||p" | grep -v -e '/$' -e '^$' | LC_ALL=C sort
+}
+
+# Tag base of KTREE holds exactly the tarball's files (scripts/tree.sh
+# makes it so; this proves it for the tree at hand): one TAP line.  The
+# list is kept in WORK for as long as the tarball's size and mtime hold.
+check_base() { # KTREE
+	local list=$WORK/tarball-files stamp n
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		tap skip "base commit holds the tarball's files" "KERNEL_SRC=$KERNEL_SRC: the base is that tree's commit"
+		return
+	fi
+	stamp=$(stat -c '%s %Y' "$TARBALL")
+	if [ "$(cat "$list.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -s "$list" ]; then
+		tarball_files >"$list"
+		echo "$stamp" >"$list.stamp"
+	fi
+	n=$(wc -l <"$list")
+	if git -C "$1" -c core.quotepath=off ls-tree -r --name-only base | LC_ALL=C sort | cmp -s - "$list"; then
+		tap ok "tag base holds exactly the $n files of $(basename "$TARBALL")"
+	else
+		tap fail "tag base is not the files of $(basename "$TARBALL")" \
+			"compare: git -C $1 ls-tree -r --name-only base | sort | diff - $list"
+	fi
+}
+
 # The patch sets of PATCHDIR (patches/ or upstream/), from PATCHDIR/sets:
 # one line per set, in the order they apply, fields DIR COMMITS NEEDS
 # COVER MODE PREFIX... (docs/SENDING.md, "Layout").  Prints the lines

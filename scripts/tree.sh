@@ -21,9 +21,6 @@ need_tool git
 # which the patches name in their 'base-commit:' lines (docs/SENDING.md).
 # A tree made by another format of this rule is remade (harness.baseFormat).
 BASE_FORMAT=tarball-1
-tarball_files() {
-	tar -tf "$TARBALL" | sed -n "s|^linux-source-$BASE/||p" | grep -v -e '/$' -e '^$' | LC_ALL=C sort
-}
 base_commit() {
 	log "creating the base commit (80-180 s)"
 	[ -s "$WORK/base-files" ] || tarball_files >"$WORK/base-files"

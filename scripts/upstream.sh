@@ -54,6 +54,7 @@ fi
 npatches=$(grep -cv -e '^#' -e '^$' "$PATCHDIR/series")
 tap ok "upstream/ applies to linux-source-7.3 with git am ($npatches patches)"
 mapfile -t plist < <(series_patches)
+check_base "$WORK/linux"
 check_sets "$WORK/linux"
 check_patches "$WORK/linux" "${plist[@]}"
 check_trailers "$WORK/linux" "${plist[@]}"
