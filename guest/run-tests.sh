@@ -31,11 +31,13 @@ fi
 knob=/sys/module/kernel/parameters/mte_race_window_us
 count=/sys/module/kernel/parameters/mte_race_windows
 # The race tests one at a time (and mte_tag_init, the tag state a new page
-# of an MTE guest starts in), each followed by the windows the amplifier
+# of an MTE guest starts in, and check_tag_preservation, the tags of pages
+# across the mm paths), each followed by the windows the amplifier
 # opened during it: "harness: race windows C:T N" (docs/RESULTS-FORMAT.md;
 # only on a kernel with tests/race-window.patch).
 run_race_tests() {
-	for t in arm64:check_tag_init_race kvm:mte_shared_memslot kvm:mte_tag_init; do
+	for t in arm64:check_tag_init_race kvm:mte_shared_memslot kvm:mte_tag_init \
+		arm64:check_tag_preservation; do
 		w0=0
 		[ -r "$count" ] && w0=$(cat "$count")
 		./run_kselftest.sh -t "$t"

@@ -106,8 +106,11 @@ rm -rf "$qdir"
 KTREE=${KERNEL_SRC:-$WORK/linux}
 # the stable series and the test-only patches with 6.1's checkpatch;
 # upstream/ is checked against the 7.3 tree by scripts/upstream.sh
-check_patches "$KTREE" "$PATCHDIR"/[0-9]*.patch "$ROOT"/tests/*.patch
-check_trailers "$KTREE" "$PATCHDIR"/[0-9]*.patch
+mapfile -t plist < <(series_patches)
+check_base "$KTREE"
+check_sets "$KTREE"
+check_patches "$KTREE" "${plist[@]}" "$ROOT"/tests/*.patch
+check_trailers "$KTREE" "${plist[@]}"
 
 # make check's stages come first, in make check's order, in both tiers (so
 # the time at which check-all ends them is a make check's time); check-all

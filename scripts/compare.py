@@ -89,14 +89,20 @@ def records(variant):
         return None
 
 
+# a patch file's number: its place in its directory's series (the apply
+# order over every set), from 1
+NUMBER = {}
+
+
 def fix_patches(patchdir):
     """A series' kernel patches: not the selftests, not the cover letter."""
     out = []
     with open(os.path.join(ROOT, patchdir, 'series')) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith('#') and 'selftest' not in line:
-                out.append(os.path.join(ROOT, patchdir, line))
+        names = [n.strip() for n in f if n.strip() and not n.startswith('#')]
+    for i, line in enumerate(names, 1):
+        NUMBER[os.path.join(ROOT, patchdir, line)] = i
+        if 'selftest' not in line:
+            out.append(os.path.join(ROOT, patchdir, line))
     return out
 
 
@@ -106,7 +112,7 @@ def main73():
     files = numstat(kpatches)
     print('## The RFC against the bit lock, on the same kernel\n')
     print('From the upstream/ patch files (`git apply --numstat`, patches '
-          + ', '.join(str(int(os.path.basename(p)[:4])) for p in kpatches)
+          + ', '.join(str(NUMBER[p]) for p in kpatches)
           + ': all but the selftests), the built kernels (include/generated/bounds.h, '
           '`nm -S vmlinux`) and the tagged fast path in the built objects '
           '(scripts/fastpath.py).\n')
@@ -206,7 +212,7 @@ def main():
           'ported to 6.1.192 as a test-only patch, tests/mainline-port.patch (its '
           'commit message lists the mainline commits and where each came from).\n')
     print('## Footprint\n')
-    nums = ', '.join(str(int(os.path.basename(p)[:4])) for p in series_fix())
+    nums = ', '.join(str(NUMBER[p]) for p in series_fix())
     print(f'| | the series (patches {nums}: all but the selftests) | mainline-port |')
     print('| --- | --- | --- |')
     for docs, what in ((False, 'code files outside arch/arm64 (lines +/-)'),
@@ -269,9 +275,9 @@ def main():
         side, 'has the per-page cost shown above')
     # Which patches reach outside arch/arm64 (code, not Documentation/):
     # the footprint table counts the whole series, the conclusion says where
-    nums = [int(os.path.basename(p)[:4]) for p in series_fix()
+    nums = [NUMBER[p] for p in series_fix()
             if outside(numstat([p]), False)[0]]
-    lock = [int(os.path.basename(p)[:4]) for p in series_fix() if 'hashed' in p]
+    lock = [NUMBER[p] for p in series_fix() if 'hashed' in p]
     if not nums:
         where = 'changes nothing outside arch/arm64'
     elif lock and max(nums) < min(lock):

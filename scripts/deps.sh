@@ -19,6 +19,15 @@ PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross flex bison bc
 # the stable base and Debian's own arm64 kernel config, for the compile
 # matrix (scripts/matrix.sh); bookworm has no 7.3 (fetched below)
 PKGS+=(linux-source-6.1 "linux-config-6.1:arm64")
+# make run KERNEL_IMAGE=... boots a prebuilt Image: it builds no kernel,
+# so it needs only QEMU, busybox, and what cross-builds the selftests from
+# the series' tree (the tarball, git, the cross compiler and C library,
+# make, the host tools of 'make headers') and packs the initramfs.
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+	PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross flex bison cpio xz-utils git
+	      make python3 rsync linux-source-6.1)
+	log "KERNEL_IMAGE set: installing only what booting and testing a prebuilt Image needs"
+fi
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -81,7 +90,9 @@ if [ ! -x "$bb" ]; then
 	install -m755 "$tmp/x/bin/busybox" "$bb"
 	rm -rf "$tmp"
 fi
-for t in aarch64-linux-gnu-gcc qemu-system-aarch64 ccache flex bison bc cpio shellcheck gnuplot sparse; do
+tools=(aarch64-linux-gnu-gcc qemu-system-aarch64 cpio rsync)
+[ -n "${KERNEL_IMAGE:-}" ] || tools+=(ccache flex bison bc shellcheck gnuplot sparse)
+for t in "${tools[@]}"; do
 	need_tool "$t"
 done
 # Mainline: Debian's linux-source-7.3 from trixie-backports, through a

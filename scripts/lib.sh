@@ -104,6 +104,92 @@ forward_tap() {
 	done
 }
 
+# The files of the tarball, relative to its top directory, sorted.
+tarball_files() {
+	tar -tf "$TARBALL" | sed -n "s|^linux-source-$BASE/||p" | grep -v -e '/$' -e '^$' | LC_ALL=C sort
+}
+
+# Tag base of KTREE holds exactly the tarball's files (scripts/tree.sh
+# makes it so; this proves it for the tree at hand): one TAP line.  The
+# list is kept in WORK for as long as the tarball's size and mtime hold.
+check_base() { # KTREE
+	local list=$WORK/tarball-files stamp n
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		tap skip "base commit holds the tarball's files" "KERNEL_SRC=$KERNEL_SRC: the base is that tree's commit"
+		return
+	fi
+	stamp=$(stat -c '%s %Y' "$TARBALL")
+	if [ "$(cat "$list.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -s "$list" ]; then
+		tarball_files >"$list"
+		echo "$stamp" >"$list.stamp"
+	fi
+	n=$(wc -l <"$list")
+	if git -C "$1" -c core.quotepath=off ls-tree -r --name-only base | LC_ALL=C sort | cmp -s - "$list"; then
+		tap ok "tag base holds exactly the $n files of $(basename "$TARBALL")"
+	else
+		tap fail "tag base is not the files of $(basename "$TARBALL")" \
+			"compare: git -C $1 ls-tree -r --name-only base | sort | diff - $list"
+	fi
+}
+
+# The patch sets of PATCHDIR (patches/ or upstream/), from PATCHDIR/sets:
+# one line per set, in the order they apply, fields DIR COMMITS NEEDS
+# COVER MODE PREFIX... (docs/SENDING.md, "Layout").  Prints the lines
+# without comments.
+patch_sets() { grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHDIR/sets"; }
+
+# The patch files of PATCHDIR in the order they apply (PATCHDIR/series),
+# full paths, cover letters excluded.
+series_patches() {
+	local p
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		echo "$PATCHDIR/$p"
+	done <"$PATCHDIR/series"
+}
+
+# Each patch set applies to its base as a maintainer takes it: a set whose
+# NEEDS is '-' to the unmodified base alone (each of its patches alone in
+# MODE each), a set that needs 'all' after every set before it.  git
+# apply --cached on a scratch index of KTREE's tag base: no checkout.  One
+# TAP line per set.
+check_sets() { # KTREE
+	local ktree=$1 dir n needs _cover mode prefix f files before=() p
+	local ix=$LOGS/sets.index
+	while read -r dir n needs _cover mode prefix; do
+		mapfile -t files < <(series_patches | grep "/$dir/" || true)
+		if [ "${#files[@]}" != "$n" ]; then
+			tap fail "set $dir: series lists ${#files[@]} patches, sets says $n"
+			before+=("${files[@]}"); continue
+		fi
+		local ok=1 why=
+		if [ "$mode" = each ]; then
+			for f in "${files[@]}"; do
+				rm -f "$ix"
+				if ! { GIT_INDEX_FILE=$ix git -C "$ktree" read-tree base &&
+					GIT_INDEX_FILE=$ix git -C "$ktree" apply --cached "$f" >"$LOGS/sets-$dir.log" 2>&1; }; then
+					ok=0 why+="${f##*/} does not apply alone (log: $LOGS/sets-$dir.log); "
+				fi
+			done
+		else
+			p=()
+			[ "$needs" = all ] && p=("${before[@]}")
+			rm -f "$ix"
+			if ! { GIT_INDEX_FILE=$ix git -C "$ktree" read-tree base &&
+				GIT_INDEX_FILE=$ix git -C "$ktree" apply --cached "${p[@]}" "${files[@]}" >"$LOGS/sets-$dir.log" 2>&1; }; then
+				ok=0 why="log: $LOGS/sets-$dir.log"
+			fi
+		fi
+		rm -f "$ix"
+		local on="to base alone"
+		[ "$mode" = each ] && on="each to base alone"
+		[ "$needs" = all ] && on="to base after the sets before it"
+		if [ "$ok" = 1 ]; then tap ok "set ${PATCHDIR##*/}/$dir ($n, [$prefix]) applies $on"
+		else tap fail "set ${PATCHDIR##*/}/$dir applies $on" "$why"; fi
+		before+=("${files[@]}")
+	done < <(patch_sets)
+}
+
 # checkpatch.pl --strict of KTREE on each patch file, one TAP line each.
 # UNKNOWN_COMMIT_ID: the base is a tarball without upstream history, so
 # Fixes: ids cannot be looked up.  FILE_PATH_CHANGES: new selftests fall
@@ -136,8 +222,9 @@ check_patches() { # KTREE PATCH...
 }
 
 # Stable tooling reads Fixes: and Cc: stable only as trailers, and git
-# history never sees this harness: every patch whose message names a fix
-# must carry both as parsed trailers (git interpret-trailers --parse), and
+# history never sees this harness: a Fixes: or Cc: stable line in a
+# message must be a parsed trailer (git interpret-trailers --parse; a
+# patch for a distribution, not stable, carries Fixes: alone), and
 # no message may cite a path of this harness that the kernel (KTREE) lacks.
 check_trailers() { # KTREE PATCH...
 	local ktree=$1 p msg trailers why tok
@@ -148,10 +235,11 @@ check_trailers() { # KTREE PATCH...
 		msg=$(cat "$LOGS/msg")
 		trailers=$(git interpret-trailers --parse <<<"$msg")
 		why=""
-		if grep -q -i -E '^(Fixes|Cc: *stable)' <<<"$msg" &&
-			! { grep -q '^Fixes: [0-9a-f]\{12\} ("' <<<"$trailers" &&
-			    grep -q '^Cc: stable@vger.kernel.org' <<<"$trailers"; }; then
-			why="Fixes:/Cc: stable are not both parsed trailers"
+		if grep -q -i -E '^Fixes' <<<"$msg" && ! grep -q '^Fixes: [0-9a-f]\{12\} ("' <<<"$trailers"; then
+			why="Fixes: is not a parsed trailer"
+		fi
+		if grep -q -i -E '^Cc: *stable' <<<"$msg" && ! grep -q '^Cc: stable@vger.kernel.org' <<<"$trailers"; then
+			why+="${why:+; }Cc: stable is not a parsed trailer"
 		fi
 		while read -r tok; do
 			if [ -e "$ROOT/$tok" ] && [ ! -e "$ktree/$tok" ]; then why+="${why:+; }cites harness path $tok"; fi

@@ -56,19 +56,19 @@ MATRIX = ['scripts/matrix.sh', 'scripts/sparse.sh']
 # record's command, and say which run they come from.
 RECORDS = {
     'docs/UPSTREAM.md': (
-        ['upstream/*', 'tests/rfc-nolock.patch', 'tests/mainline-nolock.patch',
+        ['upstream/**', 'tests/rfc-nolock.patch', 'tests/mainline-nolock.patch',
          'scripts/upstream.sh', 'scripts/upstream-report.py', 'scripts/selftests-sync.py',
          'scripts/fastpath.py', 'scripts/compare.py', 'docs/bench-7.3/ratios.json']
         + BUILD + BOOT + MATRIX,
         'make upstream'),
     'docs/MATRIX.md': (
-        ['patches/*', 'tests/race-window.patch', 'tests/kasan-hw-tags.patch'] + BUILD + MATRIX,
+        ['patches/**', 'tests/race-window.patch', 'tests/kasan-hw-tags.patch'] + BUILD + MATRIX,
         'make matrix MATRIX_DOC=1'),
     'docs/MATRIX-7.3.md': (
-        ['upstream/*'] + BUILD + MATRIX,
+        ['upstream/**'] + BUILD + MATRIX,
         'BASE=7.3 make matrix MATRIX_DOC=1'),
     'docs/COMPARISON.md': (
-        ['patches/*', 'tests/mainline-port.patch', 'tests/mainline-port-nolock.patch',
+        ['patches/**', 'tests/mainline-port.patch', 'tests/mainline-port-nolock.patch',
          'scripts/compare.py', 'docs/ratios.json', 'docs/bench-7.3/ratios.json'] + BUILD,
         'make compare'),
 }
@@ -90,7 +90,7 @@ def inputs(root, record=None):
     pats = RECORDS[record][0] if record else sorted({p for v in RECORDS.values() for p in v[0]})
     out = {}
     for pat in pats:
-        for p in sorted(glob.glob(os.path.join(root, pat))):
+        for p in sorted(glob.glob(os.path.join(root, pat), recursive=True)):
             rel = os.path.relpath(p, root)
             if os.path.isfile(p) and not any(fnmatch.fnmatch(rel, x) for x in EXCLUDE):
                 out[rel] = sha256(p)

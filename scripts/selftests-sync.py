@@ -19,7 +19,6 @@ Paths are the 6.1 ones in the diff: mainline's KVM selftests live in
 kvm/arm64/, 6.1's in kvm/aarch64/.
 """
 import difflib
-import glob
 import os
 import subprocess
 import sys
@@ -29,7 +28,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIFF = os.path.join(ROOT, 'tests', 'selftests-6.1.diff')
 SELFTESTS = 'tools/testing/selftests/'
 # the shared files, as 6.1 names them (under tools/testing/selftests/)
-FILES = ['arm64/mte/check_tag_init_race.c', 'arm64/mte/settings',
+FILES = ['arm64/mte/check_tag_init_race.c', 'arm64/mte/check_tag_preservation.c',
+         'arm64/mte/settings',
          'kvm/aarch64/mte_shared_memslot.c', 'kvm/aarch64/mte_tag_init.c']
 
 
@@ -40,9 +40,9 @@ def to_61(path):
 def new_files(patchdir):
     """{6.1 path: text} of the shared files that patchdir's patches add."""
     out = {}
-    for p in sorted(glob.glob(os.path.join(patchdir, '[0-9]*.patch'))):
-        if os.path.basename(p).startswith('0000-'):
-            continue
+    with open(os.path.join(patchdir, 'series'), encoding='utf-8') as f:
+        names = [n.strip() for n in f if n.strip() and not n.startswith('#')]
+    for p in (os.path.join(patchdir, n) for n in names):
         cur, lines, new = None, [], False
         for line in open(p, encoding='utf-8').read().split('\n'):
             if line.startswith('diff --git '):

@@ -53,8 +53,11 @@ if ! stage prepare "$S/prepare.sh"; then
 fi
 npatches=$(grep -cv -e '^#' -e '^$' "$PATCHDIR/series")
 tap ok "upstream/ applies to linux-source-7.3 with git am ($npatches patches)"
-check_patches "$WORK/linux" "$PATCHDIR"/[0-9]*.patch
-check_trailers "$WORK/linux" "$PATCHDIR"/[0-9]*.patch
+mapfile -t plist < <(series_patches)
+check_base "$WORK/linux"
+check_sets "$WORK/linux"
+check_patches "$WORK/linux" "${plist[@]}"
+check_trailers "$WORK/linux" "${plist[@]}"
 if python3 "$S/selftests-sync.py" check >"$LOGS/selftests-sync.log" 2>&1; then
 	tap ok "$(tail -n 1 "$LOGS/selftests-sync.log")"
 else

@@ -37,12 +37,18 @@ variant_names() {
 		{ print $1 }' "$VARIANTS"
 }
 
-# The commit a source spec names: base, series, series:N.
+# The commit a source spec names: base, series, series:N (the first N
+# patches), series:SET (every patch up to the end of that set of
+# PATCHDIR/sets).
 variant_source_ref() {
 	local n
 	case "$1" in
 		series:[0-9]*)
 			n=${1#series:}
+			git -C "$KTREE" rev-list --reverse base..series | sed -n "${n}p" ;;
+		series:*)
+			n=$(patch_sets | awk -v s="${1#series:}" '{ n += $2 } $1 == s { print n; f = 1; exit } END { if (!f) print 0 }')
+			[ "$n" -gt 0 ] || return 0
 			git -C "$KTREE" rev-list --reverse base..series | sed -n "${n}p" ;;
 		*) git -C "$KTREE" rev-parse --verify -q "$1^{commit}" ;;
 	esac

@@ -36,6 +36,7 @@ Z1='stage 2 read of a never-written page leaves the zero page unflagged'
 Z2='a private hugetlb page reused by a second MTE VM starts with zero tags'
 Z3='a hugetlb page that stage 2 maps page by page starts with zero tags'
 Z4='a KVM_ARM_MTE_COPY_TAGS write to one page of a hugetlb page leaves the others with zero tags'
+P1='fork: CoW copies made by the parent and by the child keep every page'"'"'s tags'
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
@@ -83,6 +84,12 @@ tag_init() {
 		"$1" "$Z1" "$1" "$Z2" "$1" "$Z3" "$1" "$Z4"
 	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
+# check_tag_preservation, one subtest with its metric line
+preserve() {
+	printf '# selftests: arm64: check_tag_preservation\n# TAP version 13\n# 1..1\n'
+	printf '# # %s: rounds 1 page-rounds 64 lost %s\n# %s 1 %s\n' "$P1" "$2" "$1" "$P1"
+	printf '%s 1 selftests: arm64: check_tag_preservation%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
+}
 # the whole test skipped before its plan (ksft_exit_skip()); the captured
 # fixtures/6.1/base.log has the older form, a SKIP subtest after a plan
 base_skip() {
@@ -98,14 +105,14 @@ win() { printf 'harness: race windows arm64:check_tag_init_race %s\nharness: rac
 
 good_base() {
 	up absent
-	{ stage1 "not ok" 3 ok 0 ok "not ok" 8192; base_skip; tag_init "not ok"; } | sec race
+	{ stage1 "not ok" 3 ok 0 ok "not ok" 8192; base_skip; tag_init "not ok"; preserve ok 0; } | sec race
 	{ envs "not ok" exit=254; } | sec env
 	done_ base base-race-env
 }
 good_series() {
 	up 'on: 3000us'
 	{ other arm64:check_prctl ok; envs "not ok" exit=254; tag_init ok; } | sec all
-	{ stage1 ok 0 ok 0 ok; win 40 40 | head -n 1; stage2 ok 0 ok 0; win 40 40 | tail -n 1; tag_init ok; } | sec race
+	{ stage1 ok 0 ok 0 ok; win 40 40 | head -n 1; stage2 ok 0 ok 0; win 40 40 | tail -n 1; tag_init ok; preserve ok 0; } | sec race
 	done_ series-debug series-debug-check
 }
 # the nolock file's windows lines sit between its two tests' runs
@@ -251,6 +258,12 @@ case_ "hole 10: a detecting race test that opened no window fails" fail "mte_sha
 	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 0/"
 case_ "hole 10: one race test that opened no window fails" fail "mte_shared_memslot: race windows" series \
 	"s/^harness: race windows kvm:mte_shared_memslot 40/harness: race windows kvm:mte_shared_memslot 0/; s/^harness: race windows arm64:check_tag_init_race 40/harness: race windows arm64:check_tag_init_race 80/"
+case_ "hole 10: a functional check's metric ('rounds 1') in the race section needs no window" pass "" series \
+	"s/^# ok 3 ($Z3)\$/# # \\1: rounds 1 page-rounds 512 lost 0\\n# ok 3 \\1/"
+case_ "tag conformance: a subtest that lost tags on the series fails" fail "check_tag_preservation" series \
+	"s/^(# # fork: .*) lost 0\$/\\1 lost 3/; s/^# ok 1 (fork: .*)\$/# not ok 1 \\1/; s/^ok 1 selftests: arm64: check_tag_preservation\$/not ok 1 selftests: arm64: check_tag_preservation # exit=1/"
+case_ "tag conformance: a subtest SKIP on base fails (the harness provides the setup)" fail "check_tag_preservation" base \
+	"s/^# ok 1 (fork: .*)\$/# ok 1 \\1 # SKIP no active swap/; /^# # fork: .*lost 0\$/d"
 case_ "hole 11: a kernel report in the boot's status fails make verdict" fail "boot.*WARNING" series \
 	"s/^(harness: boot .*)status=clean/harness: boot report: 812:WARNING: CPU: 1 PID: 90 at arch\\/arm64\\/kernel\\/mte.c:52\\n\\1status=report/"
 n=$((n + 1))
@@ -409,7 +422,16 @@ table_ok() {
 		case "$name" in ''|'#'*) continue ;; esac
 		[ -n "$purpose" ] || { echo "$name: no purpose"; rc=1; }
 		case "$kernel" in any|6.1|7.3) ;; *) echo "$name: kernel $kernel"; rc=1 ;; esac
-		case "$source" in base|series|series:[0-9]*) ;; *) echo "$name: source $source"; rc=1 ;; esac
+		case "$source" in
+			base|series|series:[0-9]*) ;;
+			series:*)
+				# a set of the kernel's patch directory (patches/sets, upstream/sets)
+				local sets=$root/patches/sets
+				[ "$kernel" = 7.3 ] && sets=$root/upstream/sets
+				awk -v s="${source#series:}" '!/^#/ && $1 == s { f = 1 } END { exit !f }' "$sets" ||
+					{ echo "$name: source $source: no set ${source#series:} in ${sets#"$root"/}"; rc=1; } ;;
+			*) echo "$name: source $source"; rc=1 ;;
+		esac
 		for p in ${patches//,/ }; do
 			[ "$p" = - ] || [ -f "$root/tests/$p.patch" ] || { echo "$name: no tests/$p.patch"; rc=1; }
 		done
