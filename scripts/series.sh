@@ -121,6 +121,10 @@ while read -r dir n needs cover mode prefix; do
 		git -C "$KTREE" config "branch.$tmpbr.description" "$(cat "$ROOT/$cover"; printf '\n%s\n' "$basetext")"
 		git -C "$KTREE" format-patch "${opts[@]}" --cover-letter --cover-from-description=subject "$start..$tmpbr"
 		git -C "$KTREE" branch -q -D "$tmpbr"
+		# the cover letter's date is its set's last commit's, not the
+		# time of the export: the same tree exports the same files
+		sed -i "0,/^Date: /s/^Date: .*/Date: $(git -C "$KTREE" log -1 --format=%aD "$end")/" \
+			"$out/0000-cover-letter.patch"
 	fi
 	diff=$(mktemp)
 	git -C "$KTREE" diff "$start..$end" >"$diff"
