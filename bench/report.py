@@ -183,8 +183,11 @@ def fastpath_md(raw):
         if x["name"] != "base" and x["name"] not in others:
             others.append(x["name"])
     out = ["## The tagged-page fast path, in instructions", "",
-           "`scripts/fastpath.py` disassembles the release objects "
-           "(`aarch64-linux-gnu-objdump`) and counts the shortest path from "
+           "`scripts/fastpath.py` disassembles the objects of the kernels "
+           "measured here (`aarch64-linux-gnu-objdump`), applies their "
+           "alternatives for an MTE core with LSE atomics (the LSE "
+           "instruction, not the LL/SC fallback), and counts the order-0 "
+           "page's shortest path from "
            "the function's entry to `ret` that passes the `dmb ishld` which "
            "`page_mte_tagged()` issues only for a tagged page (or, for "
            "`mainline-port`, the load-acquire with which `try_page_mte_tagging()` "
@@ -208,6 +211,20 @@ def fastpath_md(raw):
                 m = get(o, r["func"])
                 row += (" %d | %+d |" % (m["insns"], m["insns"] - b["insns"])) if m else " - | - |"
             out.append(row)
+    if all("atomics" in x for x in res):
+        out += ["", "The same paths' atomics (LSE atomics, and exclusive pairs "
+                "counted once), barriers (`dmb`, `dsb`, `isb`) and acquire/release "
+                "accesses (`ldar`, `ldapr`, `stlr`, and the acquire or release "
+                "forms of atomics), static counts:", "",
+                "| function | " + " | ".join([n for n in ["base"] + others]) + " |",
+                "| --- |" + " --- |" * (1 + len(others))]
+        for func in diffs:
+            cells = []
+            for n in ["base"] + others:
+                m = get(n, func)
+                cells.append("%d / %d / %d" % (m["atomics"], m["barriers"], m["acq_rel"])
+                             if m else "-")
+            out.append("| `%s` (atomics / barriers / acq-rel) | %s |" % (func, " | ".join(cells)))
     out += ["", "Where a count differs, the paths side by side (`diff` of the "
             "instruction lists, addresses dropped):", ""]
     for func in diffs:
@@ -295,15 +312,20 @@ def main():
         md.append("| `%s` | %s | %s | %s | %s |" % (v, name(v), r["commit"], r["config"], r["qemu"]))
     if "rfc" in variants:
         md += ["", "`base` is stock mainline 7.3 (Debian linux-source-7.3): its PG_mte_lock "
-               "bit lock is mainline's fix; `rfc` is 7.3 with the RFC of upstream/ (hashed "
-               "per-pfn spinlocks replace PG_mte_lock).  Both release config, the same "
-               "kernel.", ""]
+               "bit lock is mainline's fix; `precheck` is that bit lock with a load-acquire "
+               "of PG_mte_tagged before test_and_set_bit(PG_mte_lock) "
+               "(tests/mainline-precheck.patch); `rfc` is 7.3 with the RFC of upstream/ "
+               "(hashed per-pfn spinlocks replace PG_mte_lock).  The same kernel, each "
+               "variant's config with configs/perf.config and configs/perf-7.3.config "
+               "over it (the kernel's .config sha1 above).", ""]
     else:
         md += ["", "`base` is unpatched 6.1.192; `global` is tests/global-lock.patch (the "
            "2021 v14 `tag_sync_lock`, stage 1 and swap only: at stage 2 it runs base's "
            "code and refuses shared memslots); `series` is the full series; `series-bN` "
            "the series with 2^N buckets (`series-b0`: the series' code with one lock, "
-           "the fair global lock for every path).  All release config.", ""]
+           "the fair global lock for every path).  Each variant's config with "
+           "configs/perf.config and configs/perf-6.1.config over it (the kernel's "
+           ".config sha1 above).", ""]
     md += ["Statistics: the boot is the unit.  A cell is the median over boots of each "
            "boot's value (its median run; under icount its minimum run), [min-max] over "
            "boots, (boots).  A ratio is "

@@ -10,6 +10,9 @@
 #          REPS (4) boots each.  Each round boots the variants in a random order
 #          (seed BENCH_SEED, recorded).  Writes bench/results/*.json,
 #          docs/RESULTS.md, docs/*.png.
+#          The kernels are built with BUILD_CONFIGS=perf (BENCH_CONFIGS):
+#          configs/perf.config over each variant's config, in
+#          work/v/VARIANT/build-perf.
 #   QUICK: (make check) two icount boots of base with small sizes; fails
 #          if any workload's instructions per page differ between them by
 #          more than ICOUNT_SPREAD_MAX percent (5); and the fast-path
@@ -43,6 +46,9 @@ else
 	mode=full out=$ROOT/bench/results docs=$ROOT/docs
 	# mainline (BASE=7.3): stock 7.3 against the RFC, beside the 6.1 results
 	[ "$BASE" = 7.3 ] && out=$ROOT/bench/results-7.3 docs=$ROOT/docs/bench-7.3
+	# the performance config over every variant (configs/perf.config and
+	# configs/perf-$BASE.config), each in its own build directory
+	export BUILD_CONFIGS=${BENCH_CONFIGS-perf}
 fi
 need_tool python3
 need_tool gnuplot
@@ -138,16 +144,20 @@ fast_path() {
 	local b s m
 	b=$(variant_build_dir base) s=$(variant_build_dir series) m=$(variant_build_dir mainline-port)
 	if [ "$BASE" = 7.3 ]; then
-		# stock 7.3 against the RFC; sanitise_mte_tags() is inlined into
-		# user_mem_abort() in both
-		s=$(variant_build_dir rfc)
+		# stock 7.3, the bit lock with an acquire pre-check, the RFC;
+		# sanitise_mte_tags() is inlined into user_mem_abort() in each
+		local o=() v d
 		"$S/build.sh" base >/dev/null
-		TARGETS="arch/arm64/kernel/mte.o arch/arm64/mm/mteswap.o" "$S/build.sh" rfc >/dev/null
-		python3 "$S/fastpath.py" --json "$raw/fastpath.json" \
-			"base=$b/arch/arm64/kernel/mte.o:mte_sync_tags" \
-			"rfc=$s/arch/arm64/kernel/mte.o:mte_sync_tags" \
-			"base=$b/arch/arm64/mm/mteswap.o:mte_restore_tags" \
-			"rfc=$s/arch/arm64/mm/mteswap.o:mte_restore_tags"
+		for v in precheck rfc; do
+			TARGETS="arch/arm64/kernel/mte.o arch/arm64/mm/mteswap.o" "$S/build.sh" "$v" >/dev/null
+		done
+		for f in kernel/mte.o:mte_sync_tags mm/mteswap.o:mte_restore_tags; do
+			for v in base precheck rfc; do
+				d=$(variant_build_dir "$v")
+				o+=("$v=$d/arch/arm64/$f")
+			done
+		done
+		python3 "$S/fastpath.py" --listing --json "$raw/fastpath.json" "${o[@]}"
 		return
 	fi
 	"$S/build.sh" base >/dev/null

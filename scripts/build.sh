@@ -20,8 +20,8 @@ v=${1:?usage: build.sh VARIANT}
 KTREE=${KERNEL_SRC:-$WORK/linux}
 tree=$WORK/v/${VARIANT_TREE:-$v}
 src=$tree/src
-O=$tree/${VARIANT_BUILD:-build}
-blog=$LOGS/build-$v.log
+O=$tree/${VARIANT_BUILD:-build$(build_suffix)}
+blog=$LOGS/build-$v$(build_suffix).log
 read -ra targets <<<"${TARGETS:-Image}"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # Relative paths and no source-path options in the hash, so that objects are
@@ -68,6 +68,11 @@ if [ "$V_CONFIGS" != - ]; then
 	done
 	[ -s "$inline" ] && frags+=("$inline")
 fi
+for c in ${BUILD_CONFIGS:+${BUILD_CONFIGS//,/ }}; do
+	[ -f "$ROOT/configs/$c.config" ] || die "BUILD_CONFIGS: no configs/$c.config"
+	frags+=("$ROOT/configs/$c.config")
+	[ -f "$ROOT/configs/$c-$BASE.config" ] && frags+=("$ROOT/configs/$c-$BASE.config")
+done
 
 stamp=$O/.config-inputs
 want=$(cat "${whole[@]}" "${frags[@]}" /dev/null | sha1sum)
@@ -79,7 +84,7 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 		[ ${#frags[@]} -eq 0 ] ||
 			"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}"
 		make -C "$KTREE" O="$O" olddefconfig
-	} >"$LOGS/config-$v.log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v.log)"
+	} >"$LOGS/config-$v$(build_suffix).log" 2>&1 || die "[$v] config failed (log: $LOGS/config-$v$(build_suffix).log)"
 	# Every requested option must survive olddefconfig; a later fragment
 	# overrides an earlier one.
 	declare -A want_opt=()

@@ -30,7 +30,12 @@ export T0 RUN_ID
 results_log() { echo "$LOGS/results-$1.log"; }
 
 # A table variant's build directory (scripts/build.sh, tests/variants).
-variant_build_dir() { echo "$WORK/v/$1/build"; }
+# BUILD_CONFIGS=NAME[,NAME] (make bench: perf): every variant is also built
+# with configs/NAME.config and, if present, configs/NAME-$BASE.config, in a
+# build directory of its own, work/v/VARIANT/build-NAME, so the release and
+# debug builds of make check are not touched.
+build_suffix() { [ -z "${BUILD_CONFIGS:-}" ] || echo "-${BUILD_CONFIGS//,/-}"; }
+variant_build_dir() { echo "$WORK/v/$1/build$(build_suffix)"; }
 
 log() { printf '[%4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

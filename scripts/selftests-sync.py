@@ -29,6 +29,7 @@ DIFF = os.path.join(ROOT, 'tests', 'selftests-6.1.diff')
 SELFTESTS = 'tools/testing/selftests/'
 # the shared files, as 6.1 names them (under tools/testing/selftests/)
 FILES = ['arm64/mte/check_tag_init_race.c', 'arm64/mte/check_tag_preservation.c',
+         'arm64/mte/mte_tag_util.h',
          'arm64/mte/settings',
          'kvm/aarch64/mte_shared_memslot.c', 'kvm/aarch64/mte_tag_init.c']
 

@@ -9,7 +9,10 @@
 #   rfc-nolock       the RFC without its bucket lock        role rfc-nolock
 #   mainline-nolock  stock 7.3 with try_page_mte_tagging()
 #                    unlocked                               role mainline-nolock
-# judges all four with scripts/verdict.py (tests/expectations), prints TAP
+#   mainline-nocopy  stock 7.3 whose copy_highpage() and
+#                    mte_restore_tags() give no tags: the
+#                    negative control of check_tag_preservation  role nocopy
+# judges all five with scripts/verdict.py (tests/expectations), prints TAP
 # and a final 'N passed, N failed, N skipped' line, and writes the report:
 # docs/UPSTREAM.md with UPSTREAM_DOC=1 (make upstream), else
 # work/7.3/UPSTREAM.md.  The same-kernel comparison (footprint, fast-path
@@ -45,7 +48,8 @@ stage() { # NAME COMMAND... : run one stage, record its time
 # role=variant:boot-name, in the order they boot
 runs=(mainline=base:upstream-base rfc=rfc-debug:upstream-rfc
       rfc-nolock=rfc-nolock:upstream-rfc-nolock
-      mainline-nolock=mainline-nolock:upstream-mainline-nolock)
+      mainline-nolock=mainline-nolock:upstream-mainline-nolock
+      nocopy=mainline-nocopy:upstream-nocopy)
 : >"$times"
 if ! stage prepare "$S/prepare.sh"; then
 	tap fail "prepare (deps, tree, selftests, initramfs; logs: $LOGS)"
@@ -74,7 +78,7 @@ echo "$RUN_ID" >"$LOGS/upstream.run-id"
 # every kernel first (rfc, the release build of the RFC, is only measured:
 # its page flags, its lock table, its fast path), then the boots
 built=()
-for v in base rfc rfc-debug rfc-nolock mainline-nolock; do
+for v in base rfc rfc-debug rfc-nolock mainline-nolock mainline-nocopy; do
 	if stage "build $v" "$S/build.sh" "$v"; then
 		tap ok "build $v"; built+=("$v")
 	else
@@ -131,7 +135,8 @@ else
 	rm -f "$cmp"; rc=1
 fi
 cols=(--run "base=stock 7.3 (PG_mte_lock)" --run "rfc-debug=7.3 + RFC (debug config)"
-      --run "rfc-nolock=7.3 + RFC, no bucket lock" --run "mainline-nolock=stock 7.3, no PG_mte_lock")
+      --run "rfc-nolock=7.3 + RFC, no bucket lock" --run "mainline-nolock=stock 7.3, no PG_mte_lock"
+      --run "mainline-nocopy=stock 7.3, no tag copy or restore")
 python3 "$S/upstream-report.py" --work "$WORK" --out "$report" --tap "$tapfile" \
 	--times "$times" --compare "$cmp" "${cols[@]}" || rc=1
 log "${report#"$ROOT"/} written (results: $LOGS/results-upstream-*.log)"

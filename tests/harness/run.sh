@@ -39,6 +39,8 @@ Z4='a KVM_ARM_MTE_COPY_TAGS write to one page of a hugetlb page leaves the other
 P1='fork: CoW copies made by the parent and by the child keep every page'"'"'s tags'
 P2='userfaultfd: UFFDIO_MOVE between PROT_MTE ranges keeps every page'"'"'s tags'
 P3='swap: a large folio of 16 pages swapped out whole and in keeps every page'"'"'s tags'
+P4='fork: CoW copies of a PROT_MTE hugetlb page keep every page'"'"'s tags'
+P5='migration: MADV_SOFT_OFFLINE of a page of a large folio keeps every page'"'"'s tags'
 ENV_TESTS='kvm:debug-exceptions kvm:memslot_perf_test kvm:rseq_test kvm:arch_timer'
 # the same, escaped for sed -E and grep -E patterns
 re() { sed 's/[][().*^$+?{}|\/]/\\&/g' <<<"$1"; }
@@ -87,12 +89,14 @@ tag_init() {
 	printf '%s 1 selftests: kvm: mte_tag_init%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
 # check_tag_preservation, one subtest with its metric line
-# (and, as 6.1 prints them, the SKIPs of the two paths 6.1 lacks)
+# (and, as 6.1 prints them, the SKIPs of the paths 6.1 lacks)
 preserve() {
-	printf '# selftests: arm64: check_tag_preservation\n# TAP version 13\n# 1..3\n'
+	printf '# selftests: arm64: check_tag_preservation\n# TAP version 13\n# 1..5\n'
 	printf '# # %s: rounds 1 page-rounds 64 lost %s\n# %s 1 %s\n' "$P1" "$2" "$1" "$P1"
 	printf '# ok 2 # SKIP %s: no UFFDIO_MOVE in this kernel (before 6.8)\n' "$P2"
 	printf '# ok 3 # SKIP %s: no mTHP of 16 pages\n' "$P3"
+	printf '# ok 4 # SKIP %s: PROT_MTE on hugetlb refused (before 6.13)\n' "$P4"
+	printf '# ok 5 # SKIP %s: no mTHP of 16 pages\n' "$P5"
 	printf '%s 1 selftests: arm64: check_tag_preservation%s\n' "$1" "$([ "$1" = ok ] || echo ' # exit=1')"
 }
 # the whole test skipped before its plan (ksft_exit_skip()); the captured
