@@ -26,6 +26,10 @@
  * buckets.  Write faults on a shared mapping do not fault around, so each
  * fault initialises exactly one page's tags.
  *
+ * Each timed window is marked for the insn-classes plugin of make bench
+ * (bench/plugin/insn-classes.c): "hint #0x7e" as it begins and "hint
+ * #0x7f" as it ends, which execute as NOPs.
+ *
  * Each repetition punches the memfd empty first, so every touch allocates
  * a page whose tags are not initialised.  Prints one JSON object per
  * repetition: {"workload":..,"procs":..,"pages":..,"ns_per_page":..}.
@@ -50,8 +54,28 @@
 struct shared {
 	int ready;
 	int go;
+	int done;
+	int leave;
 	long long ns[256];
 };
+
+/*
+ * The marks of a timed window (the insn-classes plugin counts inside);
+ * none with BENCH_NO_WINDOW set (run-guest.sh's untimed warm-up).
+ */
+static int marks = 1;
+
+static inline void window_begin(void)
+{
+	if (marks)
+		asm volatile("hint #0x7e" : : : "memory");
+}
+
+static inline void window_end(void)
+{
+	if (marks)
+		asm volatile("hint #0x7f" : : : "memory");
+}
 
 static long long now_ns(void)
 {
@@ -155,12 +179,21 @@ static double run_procs(char *map, int procs, long pages, int refault,
 			else
 				touch_pages(p, pages);
 			s->ns[i] = now_ns() - t0;
+			/* stay until the window ends: an exit is not its work */
+			__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
+			while (!__atomic_load_n(&s->leave, __ATOMIC_ACQUIRE))
+				;
 			_exit(0);
 		}
 	}
 	while (__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE) < procs)
 		;
+	window_begin();
 	__atomic_store_n(&s->go, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE) < procs)
+		;
+	window_end();
+	__atomic_store_n(&s->leave, 1, __ATOMIC_RELEASE);
 	while (wait(NULL) > 0)
 		;
 	for (i = 0; i < procs; i++)
@@ -179,6 +212,7 @@ int main(int argc, char **argv)
 	size_t size;
 	char *map;
 
+	marks = !getenv("BENCH_NO_WINDOW");
 	if (!strcmp(w, "mprotect") && argc == 4) {
 		pages = atol(argv[2]);
 		reps = atoi(argv[3]);
@@ -219,8 +253,10 @@ int main(int argc, char **argv)
 				die("mmap");
 			touch_pages(map, pages);
 			t0 = now_ns();
+			window_begin();
 			if (mprotect(map, size, PROT_READ | PROT_WRITE | PROT_MTE))
 				die("mprotect");
+			window_end();
 			ns = (double)(now_ns() - t0) / pages;
 		} else if (picked) {
 			long want = procs * pages;

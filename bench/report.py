@@ -75,15 +75,18 @@ def load(raw):
     return recs
 
 
-def per_boot(recs):
-    """{(mode, workload, n, pages): {variant: {boot: [ns per page...]}}}"""
+def per_boot(recs, field="ns_per_page"):
+    """{(mode, workload, n, pages): {variant: {boot: [value per page...]}}}:
+    ns_per_page, or a count of the insn-classes plugin (k_*: per window)
+    divided by the window's pages (pages x processes or vCPUs)."""
     out = {}
     for r in recs:
-        if "ns_per_page" not in r:
+        if field not in r or "ns_per_page" not in r:
             continue
+        v = r[field] if field == "ns_per_page" else r[field] / (r["pages"] * count(r))
         k = (r["mode"], r["workload"], count(r), r["pages"])
         out.setdefault(k, {}).setdefault(r["variant"], {}).setdefault(
-            (r["mode"], r["boot"]), []).append(r["ns_per_page"])
+            (r["mode"], r["boot"]), []).append(v)
     return out
 
 
@@ -139,7 +142,9 @@ def table(groups, mode, variants, base, rng, unit, only=None):
                 cells.append("-")
                 continue
             bv = boot_values(g[v])
-            cells.append("%.0f [%.0f-%.0f] (%d)" % (statistics.median(bv), min(bv), max(bv), len(bv)))
+            f = "%.2f" if statistics.median(bv) < 100 else "%.0f"
+            cells.append((f + " [" + f + "-" + f + "] (%d)") % (statistics.median(bv), min(bv),
+                                                               max(bv), len(bv)))
         for v in vs:
             if v == base:
                 continue
@@ -363,6 +368,28 @@ def main():
             rows, rat = table(groups, "icount", variants, base, rng, "instructions")
             md += ["Instructions per page:", ""] + rows + [""]
             all_ratios += rat
+        classes = [(f, t) for f, t in (
+            ("k_insns", "Kernel instructions per page"),
+            ("k_atomics", "Kernel atomics per page (LSE atomics, and exclusive pairs once)"),
+            ("k_barriers", "Kernel barriers per page (dmb, dsb, isb)"),
+            ("k_acqrel", "Kernel acquire/release accesses per page (ldar, ldapr, stlr, and "
+             "the acquire or release forms of atomics and exclusives)"))
+            if any(f in r for r in recs)]
+        if classes:
+            md += ["## Atomics, barriers and acquire/release accesses per page (icount mode)", "",
+                   "Counted in the running guest: the icount boots load the TCG plugin "
+                   "`bench/plugin/insn-classes.c`, which counts every instruction executed "
+                   "at a kernel address between the benchmark's window marks (`hint #0x7e`, "
+                   "`hint #0x7f`, around each timed run) and, apart, the atomics, "
+                   "barriers and acquire/release accesses among them, decoded from their "
+                   "encodings.  Per page of the window (pages x processes or vCPUs); a "
+                   "boot's value is its minimum run, as above.  These counts are what a "
+                   "reader can carry to a core whose cost per atomic and per barrier is "
+                   "known; an instruction count weighs them all as one.", ""]
+            crng = random.Random(3)
+            for f, t in classes:
+                rows, _ = table(per_boot(recs, f), "icount", variants, base, crng, "")
+                md += [t + ":", ""] + rows + [""]
     if "wall" in modes:
         rows, rat = table(groups, "wall", variants, base, rng, "ns")
         smp = next(r["smp"] for r in recs if r["mode"] == "wall")

@@ -24,7 +24,7 @@ B=/bench
 # warm-up removes that, but makes whole runs bimodal from boot to boot
 # (notag as well), so it is off by default: see docs/experiments/.
 case "${1:-full}" in
-	*-warm) $B/mte_first_touch touch 1 "$warm" 1 >/dev/null &&
+	*-warm) BENCH_NO_WINDOW=1 $B/mte_first_touch touch 1 "$warm" 1 >/dev/null &&
 		echo "bench: warm-up tagged $warm pages" ;;
 esac
 # bucket/spread: PAGES per process such that the pool (512 pages per page

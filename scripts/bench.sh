@@ -49,6 +49,9 @@ else
 	# the performance config over every variant (configs/perf.config and
 	# configs/perf-$BASE.config), each in its own build directory
 	export BUILD_CONFIGS=${BENCH_CONFIGS-perf}
+	# the icount boots count the kernel's atomics, barriers and
+	# acquire/release accesses per timed window (bench/plugin/)
+	export BENCH_PLUGIN=1
 fi
 need_tool python3
 need_tool gnuplot
@@ -80,7 +83,10 @@ r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$see
 		pos=$((pos + 1))
 		name=bench-$mode-$m-$v-$r
 		if [ "$m" = icount ]; then
-			SMP=1 QEMU_ARGS="-icount $ICOUNT" APPEND="harness.bench=$ic_size" \
+			plug=()
+			[ "${BENCH_PLUGIN:-0}" = 1 ] && rm -f "$LOGS/plugin-$name.log" &&
+				plug=(-plugin "$WORK/bench-bin/libinsn-classes.so" -d plugin -D "$LOGS/plugin-$name.log")
+			SMP=1 QEMU_ARGS="-icount $ICOUNT ${plug[*]}" APPEND="harness.bench=$ic_size" \
 				"$S/boot.sh" "$v" bench "$name" ||
 				die "bench boot failed: $v (console: $LOGS/console-$name.log, results: $(results_log "$name"))"
 		else
@@ -90,10 +96,21 @@ r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$see
 		fields="$(meta "$v" "$m"),\"boot\":$r,\"pos\":$pos,\"smp\":$([ "$m" = icount ] && echo 1 || echo "$smp"),"
 		# the records: the JSON lines between BENCH begin and end on the
 		# results channel, each parsed (a torn line fails the run)
-		python3 - "$(results_log "$name")" "{$fields}" >>"$raw/$m-$v.jsonl" <<-'PY' ||
-		import json, sys
+		python3 - "$(results_log "$name")" "{$fields}" "$LOGS/plugin-$name.log" \
+			>>"$raw/$m-$v.jsonl" <<-'PY' ||
+		import json, os, re, sys
 		meta = json.loads(sys.argv[2].replace(',}', '}'))
-		inside, n = False, 0
+		# the insn-classes plugin's windows, one per timed record, in order
+		wins = []
+		if meta['mode'] == 'icount' and os.path.exists(sys.argv[3]):
+		    for line in open(sys.argv[3], errors='replace'):
+		        m = re.match(r'insn-classes: window (\d+) insns (\d+) atomics (\d+) '
+		                     r'barriers (\d+) acqrel (\d+)$', line.strip())
+		        if m:
+		            wins.append(dict(zip(('k_insns', 'k_atomics', 'k_barriers', 'k_acqrel'),
+		                                 map(int, m.groups()[1:]))))
+		inside, n, timed = False, 0, 0
+		recs = []
 		for line in open(sys.argv[1], errors='replace'):
 		    line = line.strip()
 		    if line == 'harness: BENCH begin':
@@ -101,8 +118,16 @@ r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$see
 		    elif line == 'harness: BENCH end':
 		        inside = False
 		    elif inside and line.startswith('{'):
-		        print(json.dumps({**meta, **json.loads(line)}, separators=(',', ':')))
-		        n += 1
+		        recs.append({**meta, **json.loads(line)})
+		timed = sum(1 for r in recs if 'ns_per_page' in r)
+		if wins and len(wins) != timed:
+		    sys.exit('%d plugin windows for %d timed records in %s' % (len(wins), timed, sys.argv[1]))
+		it = iter(wins)
+		for r in recs:
+		    if wins and 'ns_per_page' in r:
+		        r.update(next(it))
+		    print(json.dumps(r, separators=(',', ':')))
+		    n += 1
 		sys.exit(0 if n else 'no benchmark records in ' + sys.argv[1])
 		PY
 			die "bench boot $name: bad or missing records in $(results_log "$name")"

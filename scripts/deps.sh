@@ -15,7 +15,9 @@ QEMU_MIN=${QEMU_MIN:-10.0}
 BPO=/etc/apt/sources.list.d/bookworm-backports.sources
 PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross flex bison bc
       libssl-dev libelf-dev ccache cpio shellcheck gnuplot-nox sparse
-      xz-utils git make python3 python3-ply python3-git rsync quilt)
+      xz-utils git make python3 python3-ply python3-git rsync quilt
+      libglib2.0-dev pkg-config)
+# (glib's headers: make bench's TCG plugin, bench/plugin/insn-classes.c)
 # the stable base and Debian's own arm64 kernel config, for the compile
 # matrix (scripts/matrix.sh); bookworm has no 7.3 (fetched below)
 PKGS+=(linux-source-6.1 "linux-config-6.1:arm64")

@@ -57,6 +57,7 @@ MATRIX = ['scripts/matrix.sh', 'scripts/sparse.sh']
 RECORDS = {
     'docs/UPSTREAM.md': (
         ['upstream/**', 'tests/rfc-nolock.patch', 'tests/mainline-nolock.patch',
+         'tests/mainline-nocopy.patch',
          'scripts/upstream.sh', 'scripts/upstream-report.py', 'scripts/selftests-sync.py',
          'scripts/fastpath.py', 'scripts/compare.py', 'docs/bench-7.3/ratios.json']
         + BUILD + BOOT + MATRIX,
