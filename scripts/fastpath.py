@@ -54,8 +54,11 @@ COND = ('cbz', 'cbnz', 'tbz', 'tbnz')
 # load-acquires: the ordering of mainline's try_page_mte_tagging(), which
 # waits for PG_mte_tagged with smp_cond_load_acquire() instead of smp_rmb()
 ACQUIRE = ('ldar', 'ldapr')
-# the capabilities of the CPU the count models: an MTE core (v8.5) has LSE
-PRESENT = ('ARM64_HAS_LSE_ATOMICS', 'ARM64_MTE')
+# the capabilities of the CPU the count models: an MTE core (v8.5) has LSE;
+# the ALWAYS_* caps are set on every system
+PRESENT = ('ARM64_HAS_LSE_ATOMICS', 'ARM64_MTE', 'ARM64_ALWAYS_BOOT', 'ARM64_ALWAYS_SYSTEM')
+# the generated cpucap numbers: cpucap-defs.h (7.3), cpucaps.h (6.1)
+CPUCAPS = ('cpucap-defs.h', 'cpucaps.h')
 CB_BIT = 1 << 15                # ARM64_CB_BIT: a callback alternative
 PGTY_HUGETLB = '#0xf4'
 LSE_OPS = r'(add|clr|eor|set|smax|smin|umax|umin)'
@@ -73,28 +76,30 @@ def classify(mn):
 
 
 def build_dir(obj):
-    """The kernel build directory that OBJ lies in (it has the generated
-    cpucap numbers), or None."""
+    """The generated cpucap numbers of the kernel build directory that OBJ
+    lies in, or None."""
     d = os.path.dirname(os.path.abspath(obj))
     while d != '/':
-        if os.path.exists(os.path.join(d, 'arch/arm64/include/generated/asm/cpucap-defs.h')):
-            return d
+        for h in CPUCAPS:
+            if os.path.exists(os.path.join(d, 'arch/arm64/include/generated/asm', h)):
+                return os.path.join(d, 'arch/arm64/include/generated/asm', h)
         d = os.path.dirname(d)
     return None
 
 
 def present_caps(obj):
     """The cpucap numbers of PRESENT in OBJ's build."""
-    d = build_dir(obj)
-    if d is None:
-        sys.exit(f'fastpath: no kernel build directory above {obj}')
+    h = build_dir(obj)
+    if h is None:
+        sys.exit(f'fastpath: no kernel build directory above {obj} '
+                 f'(no arch/arm64/include/generated/asm/{" or ".join(CPUCAPS)})')
     nums = {}
-    with open(os.path.join(d, 'arch/arm64/include/generated/asm/cpucap-defs.h')) as f:
+    with open(h) as f:
         for line in f:
             m = re.match(r'#define\s+(ARM64_\w+)\s+(\d+)', line)
             if m:
                 nums[m.group(1)] = int(m.group(2))
-    return {nums[c] for c in PRESENT}
+    return {nums[c] for c in PRESENT if c in nums}
 
 
 def alternatives(obj):
