@@ -177,6 +177,28 @@ def spread(groups, mode):
     return out
 
 
+def cheapest_md(groups, recs, variants):
+    """Which variant is cheapest on each icount workload, by how much, and
+    its kernel atomics per page where the plugin counted them."""
+    atom = per_boot(recs, "k_atomics")
+    rows = ["Cheapest per workload (median instructions per page under icount; the "
+            "margin is to the next variant; atomics per page from the plugin):", "",
+            "| workload | n | cheapest | next | margin (instructions per page) | "
+            "atomics per page (" + ", ".join(variants) + ") |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for k in sorted(x for x in groups if x[0] == "icount"):
+        med = sorted((statistics.median(boot_values(g)), v) for v, g in groups[k].items())
+        if len(med) < 2:
+            continue
+        a = atom.get(k, {})
+        cells = ", ".join("%.2f" % statistics.median(boot_values(a[v])) if v in a else "-"
+                          for v in variants)
+        rows.append("| %s | %d | %s (%.0f) | %s (%.0f) | %.0f | %s |" % (
+            k[1], k[2], med[0][1], med[0][0], med[1][1], med[1][0], med[1][0] - med[0][0],
+            cells))
+    return rows + [""]
+
+
 def fastpath_md(raw):
     f = os.path.join(raw, "fastpath.json")
     if not os.path.exists(f):
@@ -368,6 +390,7 @@ def main():
             rows, rat = table(groups, "icount", variants, base, rng, "instructions")
             md += ["Instructions per page:", ""] + rows + [""]
             all_ratios += rat
+        md += cheapest_md(groups, recs, variants)
         classes = [(f, t) for f, t in (
             ("k_insns", "Kernel instructions per page"),
             ("k_atomics", "Kernel atomics per page (LSE atomics, and exclusive pairs once)"),
