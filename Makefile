@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VARIANT ?= series-debug
 export KERNEL_SRC KERNEL_IMAGE KERNEL_CONFIG SMP MEM BOOT_TIMEOUT
 
-.PHONY: compare variants help deps tree run check check-all check-records bench series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
+.PHONY: compare variants help deps tree run check check-all check-records bench faithful series build selftests initramfs matrix clean test-harness verdict detect upstream upstream-series
 
 help:
 	@echo 'make run      install deps, apply patches/, build $(VARIANT) + selftests,'
@@ -29,6 +29,9 @@ help:
 	@echo '              or missing (no build; STRICT=1: stale fails too)'
 	@echo 'make bench    base vs global vs hashed benchmarks -> bench/results,'
 	@echo '              docs/RESULTS.md, docs/*.png (QUICK=1: short smoke run)'
+	@echo 'make faithful after make bench: the counted fast paths built again under'
+	@echo '              Debian'"'"'s arm64 config and compared -> docs/FAITHFUL.md'
+	@echo '              (BASE=7.3: docs/bench-7.3/FAITHFUL.md)'
 	@echo 'make series   export the kernel tree commits base..series to patches/'
 	@echo 'make matrix   W=1 + sparse on touched files with MTE=n, KVM=n, lockdep,'
 	@echo '              16K/64K pages, Debian'"'"'s arm64 config;'
@@ -86,6 +89,9 @@ check-records:
 
 bench:
 	@scripts/bench.sh $(if $(QUICK),QUICK=1)
+
+faithful:
+	@scripts/faithful.sh
 
 series:
 	@scripts/series.sh

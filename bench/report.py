@@ -177,25 +177,32 @@ def spread(groups, mode):
     return out
 
 
-def cheapest_md(groups, recs, variants):
+def cheapest_md(groups, recs, variants, rng):
     """Which variant is cheapest on each icount workload, by how much, and
-    its kernel atomics per page where the plugin counted them."""
+    its kernel atomics per page where the plugin counted them.  The next
+    variant's ratio to the cheapest carries its interval: where it
+    includes 1 the two are a tie, not a ranking."""
     atom = per_boot(recs, "k_atomics")
     rows = ["Cheapest per workload (median instructions per page under icount; the "
-            "margin is to the next variant; atomics per page from the plugin):", "",
+            "margin is to the next variant, with the ratio next / cheapest and its 95% "
+            "interval: a tie where the interval includes 1; atomics per page from the "
+            "plugin):", "",
             "| workload | n | cheapest | next | margin (instructions per page) | "
-            "atomics per page (" + ", ".join(variants) + ") |",
-            "| --- | --- | --- | --- | --- | --- |"]
+            "next / cheapest | atomics per page (" + ", ".join(variants) + ") |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
     for k in sorted(x for x in groups if x[0] == "icount"):
-        med = sorted((statistics.median(boot_values(g)), v) for v, g in groups[k].items())
+        g = groups[k]
+        med = sorted((statistics.median(boot_values(x)), v) for v, x in g.items())
         if len(med) < 2:
             continue
+        p, lo, hi = ratio_ci(boot_values(g[med[1][1]]), boot_values(g[med[0][1]]), rng)
+        tie = lo <= 1.0 <= hi
         a = atom.get(k, {})
         cells = ", ".join("%.2f" % statistics.median(boot_values(a[v])) if v in a else "-"
                           for v in variants)
-        rows.append("| %s | %d | %s (%.0f) | %s (%.0f) | %.0f | %s |" % (
-            k[1], k[2], med[0][1], med[0][0], med[1][1], med[1][0], med[1][0] - med[0][0],
-            cells))
+        rows.append("| %s | %d | %s%s (%.0f) | %s (%.0f) | %.0f | %.3f [%.3f, %.3f] | %s |" % (
+            k[1], k[2], "tie: " if tie else "", med[0][1], med[0][0], med[1][1], med[1][0],
+            med[1][0] - med[0][0], p, lo, hi, cells))
     return rows + [""]
 
 
@@ -342,7 +349,11 @@ def main():
                "bit lock is mainline's fix; `precheck` is that bit lock with a load-acquire "
                "of PG_mte_tagged before test_and_set_bit(PG_mte_lock) "
                "(tests/mainline-precheck.patch); `rfc` is 7.3 with the RFC of upstream/ "
-               "(hashed per-pfn spinlocks replace PG_mte_lock).  The same kernel, each "
+               "(hashed per-pfn spinlocks replace PG_mte_lock); `rfc-trim` is the RFC "
+               "trimmed (tests/mainline-rfc-trim.patch: inline bit locks in the buckets, "
+               "the bucket found once and passed from the try to the set, one lock per "
+               "contiguous-PTE block of a batch, no set-up before the scan for an "
+               "uninitialised page).  The same kernel, each "
                "variant's config with configs/perf.config and configs/perf-7.3.config "
                "over it (the kernel's .config sha1 above).", ""]
     else:
@@ -390,7 +401,7 @@ def main():
             rows, rat = table(groups, "icount", variants, base, rng, "instructions")
             md += ["Instructions per page:", ""] + rows + [""]
             all_ratios += rat
-        md += cheapest_md(groups, recs, variants)
+        md += cheapest_md(groups, recs, variants, rng)
         classes = [(f, t) for f, t in (
             ("k_insns", "Kernel instructions per page"),
             ("k_atomics", "Kernel atomics per page (LSE atomics, and exclusive pairs once)"),

@@ -95,41 +95,10 @@ r = random.Random(sys.argv[1]); v = sys.argv[2:]; r.shuffle(v); print(*v)' "$see
 		fi
 		fields="$(meta "$v" "$m"),\"boot\":$r,\"pos\":$pos,\"smp\":$([ "$m" = icount ] && echo 1 || echo "$smp"),"
 		# the records: the JSON lines between BENCH begin and end on the
-		# results channel, each parsed (a torn line fails the run)
-		python3 - "$(results_log "$name")" "{$fields}" "$LOGS/plugin-$name.log" \
-			>>"$raw/$m-$v.jsonl" <<-'PY' ||
-		import json, os, re, sys
-		meta = json.loads(sys.argv[2].replace(',}', '}'))
-		# the insn-classes plugin's windows, one per timed record, in order
-		wins = []
-		if meta['mode'] == 'icount' and os.path.exists(sys.argv[3]):
-		    for line in open(sys.argv[3], errors='replace'):
-		        m = re.match(r'insn-classes: window (\d+) insns (\d+) atomics (\d+) '
-		                     r'barriers (\d+) acqrel (\d+)$', line.strip())
-		        if m:
-		            wins.append(dict(zip(('k_insns', 'k_atomics', 'k_barriers', 'k_acqrel'),
-		                                 map(int, m.groups()[1:]))))
-		inside, n, timed = False, 0, 0
-		recs = []
-		for line in open(sys.argv[1], errors='replace'):
-		    line = line.strip()
-		    if line == 'harness: BENCH begin':
-		        inside = True
-		    elif line == 'harness: BENCH end':
-		        inside = False
-		    elif inside and line.startswith('{'):
-		        recs.append({**meta, **json.loads(line)})
-		timed = sum(1 for r in recs if 'ns_per_page' in r)
-		if wins and len(wins) != timed:
-		    sys.exit('%d plugin windows for %d timed records in %s' % (len(wins), timed, sys.argv[1]))
-		it = iter(wins)
-		for r in recs:
-		    if wins and 'ns_per_page' in r:
-		        r.update(next(it))
-		    print(json.dumps(r, separators=(',', ':')))
-		    n += 1
-		sys.exit(0 if n else 'no benchmark records in ' + sys.argv[1])
-		PY
+		# results channel, each parsed (a torn line fails the run), with
+		# the plugin's counts of each timed window (scripts/results.py)
+		python3 "$S/results.py" bench "$(results_log "$name")" "{${fields%,}}" "$LOGS/plugin-$name.log" \
+			>>"$raw/$m-$v.jsonl" ||
 			die "bench boot $name: bad or missing records in $(results_log "$name")"
 		log "[$m round $r, $pos/${#order[@]}: $v] $(wc -l <"$raw/$m-$v.jsonl") records so far"
 	done
@@ -166,34 +135,34 @@ measure() {
 # The tagged-page fast path, base vs series, from the release objects.
 # mainline-port: mainline's fix ported to 6.1.192, the stable comparison
 fast_path() {
-	local b s m
+	local b s m o=() v d f
 	b=$(variant_build_dir base) s=$(variant_build_dir series) m=$(variant_build_dir mainline-port)
 	if [ "$BASE" = 7.3 ]; then
-		# stock 7.3, the bit lock with an acquire pre-check, the RFC;
-		# sanitise_mte_tags() is inlined into user_mem_abort() in each
-		local o=() v d
+		# stock 7.3, the bit lock with an acquire pre-check, the RFC and
+		# the trimmed RFC; sanitise_mte_tags() is inlined into
+		# user_mem_abort() in each, so the stage 2 path is counted in the
+		# running guest only (the kvm-* workloads)
 		"$S/build.sh" base >/dev/null
-		for v in precheck rfc; do
+		for v in precheck rfc rfc-trim; do
 			TARGETS="arch/arm64/kernel/mte.o arch/arm64/mm/mteswap.o" "$S/build.sh" "$v" >/dev/null
 		done
 		for f in kernel/mte.o:mte_sync_tags mm/mteswap.o:mte_restore_tags; do
-			for v in base precheck rfc; do
+			for v in base precheck rfc rfc-trim; do
 				d=$(variant_build_dir "$v")
 				o+=("$v=$d/arch/arm64/$f")
 			done
 		done
-		python3 "$S/fastpath.py" --listing --json "$raw/fastpath.json" "${o[@]}"
-		return
+	else
+		"$S/build.sh" base >/dev/null
+		TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
+		TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" mainline-port >/dev/null
+		o=("base=$b/arch/arm64/kernel/mte.o:mte_sync_tags"
+			"series=$s/arch/arm64/kernel/mte.o:mte_sync_tags"
+			"mainline-port=$m/arch/arm64/kernel/mte.o:mte_sync_tags"
+			"base=$b/arch/arm64/kvm/mmu.o:sanitise_mte_tags"
+			"series=$s/arch/arm64/kvm/mmu.o:sanitise_mte_tags,$s/arch/arm64/kernel/mte.o:mte_init_page_tags")
 	fi
-	"$S/build.sh" base >/dev/null
-	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" series >/dev/null
-	TARGETS="arch/arm64/kernel/mte.o arch/arm64/kvm/mmu.o" "$S/build.sh" mainline-port >/dev/null
-	python3 "$S/fastpath.py" --json "$raw/fastpath.json" \
-		"base=$b/arch/arm64/kernel/mte.o:mte_sync_tags" \
-		"series=$s/arch/arm64/kernel/mte.o:mte_sync_tags" \
-		"mainline-port=$m/arch/arm64/kernel/mte.o:mte_sync_tags" \
-		"base=$b/arch/arm64/kvm/mmu.o:sanitise_mte_tags" \
-		"series=$s/arch/arm64/kvm/mmu.o:sanitise_mte_tags,$s/arch/arm64/kernel/mte.o:mte_init_page_tags"
+	python3 "$S/fastpath.py" --listing --json "$raw/fastpath.json" "${o[@]}"
 	# (mainline-port's sanitise_mte_tags() returns void and is inlined into
 	# user_mem_abort(): there is no function of its own to count)
 }

@@ -321,7 +321,7 @@ def main():
             sys.exit(f'fastpath: no path through dmb ishld to ret in {func} ({obj})')
         n, path = r
         c = counts(path)
-        res.append(dict(name=name, obj=obj, func=func, insns=n, path=path, **c))
+        res.append(dict(name=name, obj=obj, func=func, follow=follow, insns=n, path=path, **c))
         print(f'{name}: {func}: {n} instructions on the tagged-page fast path '
               f'({c["atomics"]} atomics, {c["barriers"]} barriers, '
               f'{c["acq_rel"]} acquire/release)')

@@ -36,6 +36,15 @@ results_log() { echo "$LOGS/results-$1.log"; }
 # debug builds of make check are not touched.
 build_suffix() { [ -z "${BUILD_CONFIGS:-}" ] || echo "-${BUILD_CONFIGS//,/-}"; }
 variant_build_dir() { echo "$WORK/v/$1/build$(build_suffix)"; }
+# Debian's own arm64 config for this BASE (package linux-config-$BASE;
+# for 7.3 unpacked into $WORK/pkg by scripts/deps.sh)
+debian_config() {
+	if [ "$BASE" = 7.3 ]; then
+		echo "$WORK/pkg/usr/src/linux-config-7.3/config.arm64_none_arm64.xz"
+	else
+		echo "/usr/src/linux-config-$BASE/config.arm64_none_arm64.xz"
+	fi
+}
 
 log() { printf '[%4ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

@@ -65,8 +65,7 @@ declare -A needs=([arch/arm64/kernel/mte.o]=mte [arch/arm64/mm/mteswap.o]=mte
 	[mm/huge_memory.o]=thp [fs/proc/page.o]=procfs)
 # Debian's own arm64 config for this kernel (package linux-config-$BASE),
 # whole, instead of tinyconfig + fragments
-debian_config=/usr/src/linux-config-$BASE/config.arm64_none_arm64.xz
-[ "$BASE" = 7.3 ] && debian_config=$WORK/pkg/usr/src/linux-config-7.3/config.arm64_none_arm64.xz
+debian_config=$(debian_config)
 all_configs=(default mte-off kvm-off lockdep pages-16k pages-64k debian)
 configs=("${all_configs[@]}")
 # MATRIX_CONFIGS: some of them (make check: default mte-off kvm-off)

@@ -12,7 +12,17 @@ Usage (for the shell scripts):
                                  of one race subtest (first section holding it)
   results.py summary FILE        the race metrics, windows, and the tests
                                  that used more than half their time limit
+  results.py bench FILE META [PLUGIN_LOG]
+                                 the benchmark records of a boot, one JSON
+                                 line each with META's fields (a JSON
+                                 object) and, per timed record, the counts
+                                 of the insn-classes plugin's window of the
+                                 same rank; exit 1 if there are none, or
+                                 if the windows and timed records differ
+                                 in number
 """
+import json
+import os
 import re
 import sys
 
@@ -297,6 +307,52 @@ def find_subtest(r, test, sub):
     return None
 
 
+BENCH_BEGIN, BENCH_END = 'harness: BENCH begin', 'harness: BENCH end'
+# bench/plugin/insn-classes.c: one line per timed window, in order
+PLUGIN_WINDOW = re.compile(r'^insn-classes: window (\d+) insns (\d+) atomics (\d+) '
+                           r'barriers (\d+) acqrel (\d+)$')
+PLUGIN_FIELDS = ('k_insns', 'k_atomics', 'k_barriers', 'k_acqrel')
+
+
+def plugin_windows(path):
+    """[{k_insns, k_atomics, k_barriers, k_acqrel}] of a plugin log, in
+    window order ([] if there is no log)."""
+    if not path or not os.path.exists(path):
+        return []
+    wins = []
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = PLUGIN_WINDOW.match(line.strip())
+            if m:
+                wins.append(dict(zip(PLUGIN_FIELDS, map(int, m.groups()[1:]))))
+    return wins
+
+
+def bench_records(path, meta, plugin_log=None):
+    """The JSON records between the BENCH marks of a results file, each
+    with META's fields and, if the plugin counted, its window's counts
+    (the Nth window to the Nth timed record).  ValueError on a torn
+    record or on windows that do not match the timed records."""
+    recs, inside = [], False
+    with open(path, errors='replace') as f:
+        for line in f:
+            line = line.strip()
+            if line == BENCH_BEGIN:
+                inside = True
+            elif line == BENCH_END:
+                inside = False
+            elif inside and line.startswith('{'):
+                recs.append({**meta, **json.loads(line)})
+    wins = plugin_windows(plugin_log) if meta.get('mode') == 'icount' else []
+    timed = [r for r in recs if 'ns_per_page' in r]
+    if wins and len(wins) != len(timed):
+        raise ValueError('%d plugin windows for %d timed records in %s' % (
+            len(wins), len(timed), path))
+    for r, w in zip(timed, wins):
+        r.update(w)
+    return recs
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == 'scan':
         with open(argv[1], errors='replace') as f:
@@ -326,6 +382,17 @@ def main(argv):
             if dt * 2 > lim:
                 print(f'note: {t} took {dt} s of its {lim} s limit')
         return 0
+    if len(argv) in (3, 4) and argv[0] == 'bench':
+        try:
+            recs = bench_records(argv[1], json.loads(argv[2]), argv[3] if len(argv) == 4 else None)
+        except ValueError as e:
+            print(f'results.py bench: {e}', file=sys.stderr)
+            return 1
+        for r in recs:
+            print(json.dumps(r, separators=(',', ':')))
+        if not recs:
+            print(f'results.py bench: no benchmark records in {argv[1]}', file=sys.stderr)
+        return 0 if recs else 1
     sys.exit(__doc__)
 
 
