@@ -16,6 +16,7 @@ the addresses dropped.  Each difference is put in one class:
 
 Usage: faithful.py --perf FASTPATH.json --debian VARIANT=DIR ... --out MD
        --cmd 'the command that made it'
+       faithful.py --perf FASTPATH.json --plan   (each variant and its objects)
 DIR holds VARIANT's objects under Debian's config at the paths they have
 in its build directory (and that build's generated cpucap header, which
 scripts/fastpath.py reads to apply the alternatives).
@@ -66,13 +67,31 @@ def compare(a, b):
     return n, diff
 
 
+def plan(perf):
+    """'VARIANT OBJECT...' lines: the objects (relative to a build
+    directory) that each variant's counted paths lie in."""
+    objs = {}
+    for r in json.load(open(perf)):
+        for o in [r['obj']] + list(r.get('follow', {}).values()):
+            objs.setdefault(r['name'], {})[relative(o)] = None
+    for v, rel in objs.items():
+        print(v, *rel)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--perf', required=True)
+    ap.add_argument('--plan', action='store_true',
+                    help='print each variant and its objects, for faithful.sh')
     ap.add_argument('--debian', action='append', default=[])
-    ap.add_argument('--out', required=True)
-    ap.add_argument('--cmd', required=True)
+    ap.add_argument('--out')
+    ap.add_argument('--cmd')
     a = ap.parse_args()
+    if a.plan:
+        plan(a.perf)
+        return
+    if not a.out or not a.cmd:
+        ap.error('--out and --cmd are needed, unless --plan')
     dirs = dict(x.split('=', 1) for x in a.debian)
     perf = json.load(open(a.perf))
     rows, diffs, worst = [], [], 0

@@ -29,17 +29,8 @@ build=$WORK/v/matrix/build-debian
 log "== faithful: the fast paths of $perf under $(basename "$cfg")"
 
 # VARIANT OBJECT... : each variant and the objects its paths lie in
-mapfile -t plan < <(python3 - "$perf" <<'PY'
-import json, re, sys
-objs = {}
-for r in json.load(open(sys.argv[1])):
-    for o in [r['obj']] + list(r.get('follow', {}).values()):
-        rel = re.sub(r'^.*?/build[^/]*/(arch/)', r'\1', o)
-        objs.setdefault(r['name'], []).append(rel)
-for v, os_ in objs.items():
-    print(v, *dict.fromkeys(os_))
-PY
-)
+mapfile -t plan < <(python3 "$S/faithful.py" --perf "$perf" --plan)
+[ ${#plan[@]} -gt 0 ] || die "no paths in $perf"
 args=()
 for line in "${plan[@]}"; do
 	read -ra w <<<"$line"
